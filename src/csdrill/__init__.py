@@ -1,0 +1,3 @@
+"""csdrill: drills and flashcards for cross-border e-commerce customer service."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from csdrill.cli import main
+
+main()

@@ -1,0 +1,168 @@
+"""Commands that read content: markets, decks, show, lint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from csdrill.cli import app
+from csdrill.cli.options import DecksOption, JsonOption, load_content, print_json
+from csdrill.content.model import TOPICS
+from csdrill.errors import UsageError
+
+
+def market_summary(library, code: str) -> dict:
+    market = library.markets[code]
+    return {
+        "code": market.code,
+        "name": market.name,
+        "languages": list(market.languages),
+        "pool": market.pool,
+        "includes": list(market.includes),
+        "cards": library.topic_counts(code),
+    }
+
+
+@app.command()
+def markets(decks: list[Path] = DecksOption, as_json: bool = JsonOption) -> None:
+    """List the markets with their languages and card counts per topic.
+
+    Counts include what a market inherits: Germany counts its own cards plus the EU and global
+    pools. Pools (eu, global) are listed last; they are drilled through the markets that include them.
+    """
+    library = load_content(decks).library
+    ordered = sorted(library.markets.values(), key=lambda m: (m.pool, m.code))
+    rows = [market_summary(library, m.code) for m in ordered]
+    if as_json:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    from csdrill.ui.console import stdout
+
+    table = Table(title="csdrill markets", title_justify="left")
+    for column in ("code", "market", "languages", *TOPICS, "total"):
+        table.add_column(column, justify="right" if column in (*TOPICS, "total") else "left")
+    for row in rows:
+        name = row["name"] + (" (pool)" if row["pool"] else "")
+        counts = row["cards"]
+        table.add_row(
+            row["code"], name, ", ".join(row["languages"]),
+            *(str(counts[t]) for t in TOPICS), str(counts["total"]),
+        )
+    stdout().print(table)
+
+
+@app.command("decks")
+def list_decks(
+    market: str = typer.Option(None, "--market", "-m", help="Only decks this market drills (its own and inherited)."),
+    decks: list[Path] = DecksOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """List decks with their file, market, topic and number of cards."""
+    library = load_content(decks).library
+    shown = library.decks
+    if market:
+        lineage = library.lineage(resolve_market(library, market, allow_pool=True))
+        shown = [d for d in shown if d.market in lineage]
+    rows = [
+        {"deck": d.id, "title": d.title, "market": d.market, "topic": d.topic, "file": d.path,
+         "cards": len(d.cards)}
+        for d in sorted(shown, key=lambda d: (d.market, d.topic, d.id))
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    from csdrill.ui.console import stdout
+
+    table = Table(title="csdrill decks", title_justify="left")
+    for column in ("deck", "market", "topic", "cards", "file"):
+        table.add_column(column, justify="right" if column == "cards" else "left")
+    for row in rows:
+        table.add_row(row["deck"], row["market"], row["topic"], str(row["cards"]), row["file"])
+    stdout().print(table)
+
+
+def resolve_market(library, code: str, allow_pool: bool = False) -> str:
+    """The market code, or UsageError (exit 2) listing the markets, with a 'did you mean'."""
+    from csdrill.content.fields import did_you_mean
+
+    code = code.strip().lower()
+    if code not in library.markets:
+        choices = sorted(c for c, m in library.markets.items() if allow_pool or not m.pool)
+        raise UsageError(
+            f"unknown market '{code}'{did_you_mean(code, choices)}; markets: {', '.join(choices)}"
+        )
+    market = library.markets[code]
+    if market.pool and not allow_pool:
+        users = sorted(m.code for m in library.markets.values() if code in library.lineage(m.code)
+                       and not m.pool)
+        raise UsageError(
+            f"'{code}' is a shared pool, drilled through the markets that include it: "
+            f"{', '.join(users)} (e.g. --market {users[0] if users else 'de'})"
+        )
+    return code
+
+
+@app.command()
+def show(card_id: str = typer.Argument(..., help="The card's id, as shown in lint output, stats or exam results."),
+         decks: list[Path] = DecksOption, as_json: bool = JsonOption) -> None:
+    """Show one card as an agent would see it, with its source."""
+    library = load_content(decks).library
+    card = library.cards.get(card_id)
+    if card is None:
+        from csdrill.content.fields import did_you_mean
+
+        raise UsageError(f"no card with id '{card_id}'{did_you_mean(card_id, library.cards)}")
+    if as_json:
+        from csdrill.content.serialise import card_to_dict
+
+        print_json(card_to_dict(card))
+        return
+    from csdrill.ui.card_view import card_panel
+    from csdrill.ui.console import stdout
+
+    market = library.markets.get(card.market)
+    stdout().print(card_panel(card, market.name if market else card.market))
+
+
+@app.command()
+def lint(
+    paths: list[Path] = typer.Argument(None, help="Deck or quiz files or folders (default: the built-in content)."),
+    decks: list[Path] = DecksOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Check decks and quizzes; print each problem as path:line:col: message.
+
+    Paths are checked together with the built-in content, so a trainer's card id that clashes with
+    a built-in one is caught. Exit 0 when clean, 1 when problems were found, 2 on bad usage.
+    """
+    from csdrill.content.loader import extra_deck_dirs, load
+
+    targets = list(paths or [])
+    for target in targets:
+        if not target.exists():
+            raise UsageError(f"no such file or folder: {target}")
+    result = load(extra_deck_dirs(decks) + targets)
+    problems = result.problems
+    if targets:
+        problems = [p for p in problems if _inside(p.location.path, targets)]
+    if as_json:
+        print_json({"files": len(result.files), "problems": [p.to_dict() for p in problems]})
+    else:
+        for problem in problems:
+            print(problem)
+        import sys
+
+        summary = f"{len(result.files)} files checked, {len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        print(summary, file=sys.stderr)
+    if problems:
+        raise typer.Exit(1)
+
+
+def _inside(shown: str, targets: list[Path]) -> bool:
+    path = Path(shown).resolve()
+    return any(path == t.resolve() or t.resolve() in path.parents for t in targets)

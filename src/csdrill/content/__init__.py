@@ -1,0 +1,1 @@
+"""Content: markets, decks, cards and quizzes, loaded from YAML with exact error locations."""

@@ -1,0 +1,141 @@
+"""The card schema: which fields each kind of card has, and the rules they must follow."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from csdrill.content.fields import LANG_PATTERN, Fields
+from csdrill.answers import normalise
+from csdrill.content.model import KINDS, REGISTERS, Card, Source
+from csdrill.content.problems import Location
+
+COMMON_KEYS = ("id", "kind", "tags", "explain", "zh", "source")
+KIND_KEYS = {
+    "fact": ("q", "a", "choices", "accept"),
+    "truefalse": ("statement", "true"),
+    "phrase": ("lang", "text", "meaning", "register", "use", "accept"),
+    "scenario": ("situation", "options", "best", "why"),
+}
+# The field whose presence says which kind a card is, when `kind` is not given.
+_MARKERS = {"q": "fact", "statement": "truefalse", "text": "phrase", "situation": "scenario"}
+SOURCE_KEYS = ("title", "url", "verified")
+
+
+def infer_kind(fields: Fields) -> str | None:
+    explicit = fields.choice("kind", KINDS)
+    if explicit:
+        return explicit
+    found = sorted({kind for key, kind in _MARKERS.items() if key in fields.map})
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        fields.problem(
+            fields.map.loc,
+            "cannot tell what kind of card this is: give q/a (fact), statement/true (true/false), "
+            "lang/text/meaning (phrase) or situation/options/best (scenario)",
+        )
+    else:
+        fields.problem(fields.map.loc, f"card mixes fields of {' and '.join(found)} cards")
+    return None
+
+
+def read_card(
+    fields: Fields, *, deck: str, market: str, topic: str, today: date
+) -> Card | None:
+    """Validate one card mapping; return the Card, or None when it is too broken to use."""
+    before = len(fields.problems)
+    card_id = fields.ident("id")
+    if card_id:
+        fields.what = f"card '{card_id}'"
+    kind = infer_kind(fields)
+    if kind is None:
+        return None
+    fields.check_keys(COMMON_KEYS + KIND_KEYS[kind])
+    values = dict(
+        tags=fields.text_list("tags"),
+        explain=fields.text("explain", required=kind == "truefalse"),
+        zh=fields.text("zh", required=kind == "phrase"),
+        source=_read_source(fields, required=topic == "regulation", today=today),
+    )
+    values.update(_KIND_READERS[kind](fields))
+    if len(fields.problems) > before or card_id is None:
+        return None
+    loc: Location = fields.map.loc
+    return Card(id=card_id, kind=kind, deck=deck, market=market, topic=topic, location=loc, **values)
+
+
+def _read_source(fields: Fields, required: bool, today: date) -> Source | None:
+    if required and "source" not in fields.map:
+        fields.problem(
+            fields.map.loc,
+            f"{fields.what} is in a regulation deck but has no 'source' "
+            "(title naming the law and article, url of the official text, verified date)",
+        )
+        return None
+    sub = fields.sub_map("source", f"source of {fields.what}")
+    if sub is None:
+        return None
+    sub.check_keys(SOURCE_KEYS)
+    title, url, verified = sub.text("title", required=True), sub.url("url"), sub.iso_date(
+        "verified", today
+    )
+    if title and url and verified:
+        return Source(title=title, url=url, verified=verified)
+    return None
+
+
+def _distinct(fields: Fields, key: str, items: tuple[str, ...]) -> None:
+    seen: dict[str, str] = {}
+    for item in items:
+        norm = normalise(item)
+        if norm in seen:
+            fields.problem(fields.at(key), f"'{key}' repeats '{item}'")
+        seen[norm] = item
+
+
+def _fact(fields: Fields) -> dict:
+    q, a = fields.text("q", required=True), fields.text("a", required=True)
+    choices, accept = fields.text_list("choices"), fields.text_list("accept")
+    if choices:
+        if len(choices) < 2:
+            fields.problem(fields.at("choices"), "'choices' needs at least two entries")
+        if a and a not in choices:
+            fields.problem(
+                fields.at("choices"),
+                f"'choices' does not contain the answer '{a}' (it must appear exactly as in 'a')",
+            )
+        _distinct(fields, "choices", choices)
+    return dict(q=q, a=a, choices=choices, accept=accept)
+
+
+def _truefalse(fields: Fields) -> dict:
+    return dict(statement=fields.text("statement", required=True), truth=fields.yes_no("true", True))
+
+
+def _phrase(fields: Fields) -> dict:
+    lang = fields.text("lang", required=True)
+    if lang and not LANG_PATTERN.match(lang):
+        fields.problem(fields.at("lang"), f"'lang' must be a BCP 47 tag such as de or pt-BR, not '{lang}'")
+    return dict(
+        lang=lang,
+        text=fields.text("text", required=True),
+        meaning=fields.text("meaning", required=True),
+        register=fields.choice("register", REGISTERS),
+        use=fields.text("use"),
+        accept=fields.text_list("accept"),
+    )
+
+
+def _scenario(fields: Fields) -> dict:
+    options = fields.text_list("options", required=True)
+    best = fields.text("best", required=True)
+    if options and not 3 <= len(options) <= 4:
+        fields.problem(fields.at("options"), f"a scenario needs 3 or 4 options, not {len(options)}")
+    _distinct(fields, "options", options)
+    if options and best and best not in options:
+        fields.problem(fields.at("best"), "'best' must be the exact text of one of the options")
+    return dict(situation=fields.text("situation", required=True), options=options, best=best,
+                why=fields.text("why", required=True))
+
+
+_KIND_READERS = {"fact": _fact, "truefalse": _truefalse, "phrase": _phrase, "scenario": _scenario}

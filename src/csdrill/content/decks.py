@@ -1,0 +1,52 @@
+"""Reading one deck file: the deck header and every card in it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from csdrill.content.cards import read_card
+from csdrill.content.fields import Fields, did_you_mean
+from csdrill.content.model import TOPICS, Deck
+from csdrill.content.problems import Problem
+from csdrill.content.yamltree import Map, Seq
+
+DECK_KEYS = ("deck", "title", "market", "topic", "description", "cards")
+
+
+def read_deck(root: Map, path: str, markets, today: date, problems: list[Problem]) -> Deck | None:
+    """Validate a deck mapping. Market codes are checked against `markets` (code -> Market)."""
+    fields = Fields(root, f"deck in {path}", problems)
+    fields.check_keys(DECK_KEYS)
+    deck_id = fields.ident("deck")
+    title = fields.text("title", required=True)
+    market = fields.text("market", required=True)
+    if market and market not in markets:
+        fields.problem(
+            fields.at("market"),
+            f"unknown market '{market}'{did_you_mean(market, markets)}; "
+            f"known: {', '.join(sorted(markets))}",
+        )
+    topic = fields.choice("topic", TOPICS, required=True)
+    raw_cards = root.get("cards")
+    cards = []
+    if raw_cards is None:
+        fields.problem(root.loc, "deck has no 'cards' list")
+    elif not isinstance(raw_cards, Seq) or not raw_cards:
+        fields.problem(fields.at("cards"), "'cards' must be a non-empty list of cards")
+    else:
+        for raw, where in zip(raw_cards, raw_cards.item_locs):
+            if not isinstance(raw, Map):
+                problems.append(Problem(where, "each card must be a mapping of fields"))
+                continue
+            card = read_card(
+                Fields(raw, "card", problems),
+                deck=deck_id or "?",
+                market=market or "?",
+                topic=topic or "?",
+                today=today,
+            )
+            if card:
+                cards.append(card)
+    if not (deck_id and title and market and topic):
+        return None
+    return Deck(id=deck_id, title=title, market=market, topic=topic, path=path, cards=tuple(cards))

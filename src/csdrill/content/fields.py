@@ -1,0 +1,166 @@
+"""Reading typed fields out of a located YAML mapping, collecting a problem for each bad one."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from urllib.parse import urlsplit
+
+from csdrill.content.problems import Location, Problem
+from csdrill.content.yamltree import Map, Seq, key_loc, value_loc
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+LANG_PATTERN = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_YES = {"yes": True, "true": True, "no": False, "false": False}
+
+
+def did_you_mean(word: str, candidates) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class Fields:
+    """Typed access to one mapping; every failed read adds a located problem."""
+
+    def __init__(self, mapping: Map, what: str, problems: list[Problem]):
+        self.map = mapping
+        self.what = what
+        self.problems = problems
+
+    def problem(self, where: Location, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def at(self, key: str) -> Location:
+        return value_loc(self.map, key) if key in self.map else self.map.loc
+
+    def check_keys(self, allowed) -> None:
+        for key in self.map:
+            if key not in allowed:
+                self.problem(
+                    key_loc(self.map, key),
+                    f"unknown key '{key}' in {self.what}{did_you_mean(key, allowed)}",
+                )
+
+    def _missing(self, key: str) -> None:
+        self.problem(self.map.loc, f"{self.what} is missing required field '{key}'")
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.map.get(key)
+        if value is None:
+            if required:
+                self._missing(key)
+            return None
+        if not isinstance(value, str):
+            self.problem(self.at(key), f"'{key}' must be text, not a {_kind(value)}")
+            return None
+        if not value.strip():
+            self.problem(self.at(key), f"'{key}' must not be empty")
+            return None
+        return value.strip()
+
+    def ident(self, key: str) -> str | None:
+        value = self.text(key, required=True)
+        if value is not None and not ID_PATTERN.match(value):
+            self.problem(
+                self.at(key),
+                f"'{key}' must be lowercase letters and digits joined by - _ or . (got '{value}')",
+            )
+            return None
+        return value
+
+    def text_list(self, key: str, required: bool = False) -> tuple[str, ...]:
+        value = self.map.get(key)
+        if value is None:
+            if required:
+                self._missing(key)
+            return ()
+        if not isinstance(value, Seq):
+            self.problem(self.at(key), f"'{key}' must be a list, not a {_kind(value)}")
+            return ()
+        items = []
+        for item, where in zip(value, value.item_locs):
+            if not isinstance(item, str) or not item.strip():
+                self.problem(where, f"each entry of '{key}' must be non-empty text")
+            else:
+                items.append(item.strip())
+        return tuple(items)
+
+    def choice(self, key: str, allowed, required: bool = False) -> str | None:
+        value = self.text(key, required)
+        if value is not None and value not in allowed:
+            hint = did_you_mean(value, allowed)
+            self.problem(
+                self.at(key),
+                f"'{key}' must be one of {', '.join(allowed)}, not '{value}'{hint}",
+            )
+            return None
+        return value
+
+    def yes_no(self, key: str, required: bool = False) -> bool | None:
+        value = self.text(key, required)
+        if value is None:
+            return None
+        if value.lower() not in _YES:
+            self.problem(self.at(key), f"'{key}' must be yes or no, not '{value}'")
+            return None
+        return _YES[value.lower()]
+
+    def integer(self, key: str, low: int, high: int, required: bool = False) -> int | None:
+        value = self.text(key, required)
+        if value is None:
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            self.problem(self.at(key), f"'{key}' must be a whole number, not '{value}'")
+            return None
+        if not low <= number <= high:
+            self.problem(self.at(key), f"'{key}' must be between {low} and {high}, not {number}")
+            return None
+        return number
+
+    def url(self, key: str) -> str | None:
+        value = self.text(key, required=True)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in value:
+            self.problem(self.at(key), f"'{key}' is not a valid http(s) URL: '{value}'")
+            return None
+        return value
+
+    def iso_date(self, key: str, today: date) -> date | None:
+        value = self.text(key, required=True)
+        if value is None:
+            return None
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError
+            parsed = date.fromisoformat(value)
+        except ValueError:
+            self.problem(self.at(key), f"'{key}' must be an ISO date YYYY-MM-DD, not '{value}'")
+            return None
+        if parsed > today:
+            self.problem(self.at(key), f"'{key}' date {value} is in the future")
+            return None
+        return parsed
+
+    def sub_map(self, key: str, what: str, required: bool = False) -> Fields | None:
+        value = self.map.get(key)
+        if value is None:
+            if required:
+                self._missing(key)
+            return None
+        if not isinstance(value, Map):
+            self.problem(self.at(key), f"'{key}' must be a mapping, not a {_kind(value)}")
+            return None
+        return Fields(value, what, self.problems)
+
+
+def _kind(value) -> str:
+    if isinstance(value, Map):
+        return "mapping"
+    if isinstance(value, Seq):
+        return "list"
+    return "text"

@@ -1,0 +1,36 @@
+"""Problems found in content files, each pinned to a file, line and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+    def to_dict(self) -> dict:
+        loc = self.location
+        return {"path": loc.path, "line": loc.line, "col": loc.col, "message": self.message}
+
+
+class ContentError(Exception):
+    """Content could not be loaded; carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,1 @@
+"""Terminal output and prompts. Shows and asks; never decides domain logic."""
