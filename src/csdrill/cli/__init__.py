@@ -39,7 +39,8 @@ def _root(
     """csdrill: drills for cross-border customer service."""
 
 
-from csdrill.cli import content  # noqa: E402,F401  (registers commands on `app`)
+# Importing the command modules registers their commands on `app`.
+from csdrill.cli import content, exam, export, quiz, stats  # noqa: E402,F401
 
 
 def main() -> None:

@@ -13,8 +13,14 @@ from csdrill.content.yamltree import Map, Seq
 DECK_KEYS = ("deck", "title", "market", "topic", "description", "cards")
 
 
-def read_deck(root: Map, path: str, markets, today: date, problems: list[Problem]) -> Deck | None:
-    """Validate a deck mapping. Market codes are checked against `markets` (code -> Market)."""
+def read_deck(
+    root: Map, path: str, markets, today: date, problems: list[Problem], card_ids: list
+) -> Deck | None:
+    """Validate a deck mapping. Market codes are checked against `markets` (code -> Market).
+
+    Every card id seen is appended to `card_ids` as (id, location), even on a broken card, so
+    a duplicate id is reported whatever else is wrong.
+    """
     fields = Fields(root, f"deck in {path}", problems)
     fields.check_keys(DECK_KEYS)
     deck_id = fields.ident("deck")
@@ -38,6 +44,8 @@ def read_deck(root: Map, path: str, markets, today: date, problems: list[Problem
             if not isinstance(raw, Map):
                 problems.append(Problem(where, "each card must be a mapping of fields"))
                 continue
+            if isinstance(raw.get("id"), str):
+                card_ids.append((raw["id"].strip(), raw.loc))
             card = read_card(
                 Fields(raw, "card", problems),
                 deck=deck_id or "?",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from csdrill.content.decks import read_deck
 from csdrill.content.markets import check_includes, read_markets
-from csdrill.content.model import Card, Deck, Library, Market
+from csdrill.content.model import Deck, Library, Market
 from csdrill.content.problems import ContentError, Location, Problem
 from csdrill.content.yamltree import Map, YamlProblem, parse
 
@@ -136,13 +136,15 @@ def load(
         for market in read_markets(item.root, item.shown, markets, problems):
             markets[market.code] = market
     check_includes(markets, problems)
+    card_ids: list[tuple[str, Location]] = []
     for item in by_kind["deck"]:
-        deck = read_deck(item.root, item.shown, markets, today, problems)
+        deck = read_deck(item.root, item.shown, markets, today, problems, card_ids)
         if deck:
             decks.append(deck)
     quiz_roots.extend(by_kind["quiz"])
 
-    cards = _index_cards(decks, problems)
+    _check_card_ids(card_ids, problems)
+    cards = {card.id: card for deck in decks for card in deck.cards}
     _check_deck_ids(decks, problems)
     library = Library(markets=markets, decks=decks, cards=cards)
     result = LoadResult(library, problems, files=[p.shown for p in parsed])
@@ -157,18 +159,13 @@ def load(
     return result
 
 
-def _index_cards(decks: list[Deck], problems: list[Problem]) -> dict[str, Card]:
-    cards: dict[str, Card] = {}
-    for deck in decks:
-        for card in deck.cards:
-            if card.id in cards:
-                first = cards[card.id].location
-                problems.append(
-                    Problem(card.location, f"card id '{card.id}' is already used at {first}")
-                )
-                continue
-            cards[card.id] = card
-    return cards
+def _check_card_ids(card_ids: list[tuple[str, Location]], problems: list[Problem]) -> None:
+    first_seen: dict[str, Location] = {}
+    for card_id, where in card_ids:
+        if card_id in first_seen:
+            problems.append(Problem(where, f"card id '{card_id}' is already used at {first_seen[card_id]}"))
+        else:
+            first_seen[card_id] = where
 
 
 def _check_deck_ids(decks: list[Deck], problems: list[Problem]) -> None:

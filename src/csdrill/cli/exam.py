@@ -1,0 +1,1 @@
+"""csdrill exam commands."""

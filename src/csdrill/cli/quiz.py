@@ -1,0 +1,1 @@
+"""csdrill quiz commands."""

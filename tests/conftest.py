@@ -1,0 +1,73 @@
+"""Shared test fixtures: an isolated CSDRILL_HOME and a way to run the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory, monkeypatch):
+    """Every test gets its own progress store and no stray trainer decks."""
+    home = tmp_path_factory.mktemp("csdrill-home")
+    monkeypatch.setenv("CSDRILL_HOME", str(home))
+    monkeypatch.setenv("CSDRILL_USER", "tester")
+    monkeypatch.delenv("CSDRILL_DECKS", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    return home
+
+
+def run_cli(*args: str, input: str | None = None, cwd=None, env: dict | None = None, timeout=60):
+    """Run `python -m csdrill ARGS` as a user would, returning the completed process."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "csdrill", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+MINI_MARKETS = """\
+markets:
+  - code: zz
+    name: Zedland
+    languages: [de]
+    includes: [pool1]
+  - code: pool1
+    name: Shared pool
+    languages: [en]
+    pool: true
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def deck_dir(tmp_path):
+    """A trainer's deck folder with its own markets file, for tests that need a known world."""
+    folder = tmp_path / "decks"
+    write(folder, "markets.yaml", MINI_MARKETS)
+    return folder
