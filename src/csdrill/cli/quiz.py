@@ -1,1 +1,150 @@
-"""csdrill quiz commands."""
+"""`csdrill quiz` and `csdrill reviews`: the daily drill and its log."""
+
+from __future__ import annotations
+
+import os
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+
+from csdrill.cli import app
+from csdrill.cli.options import DecksOption, JsonOption, load_content, print_json
+from csdrill.content.model import TOPICS
+from csdrill.errors import UsageError
+
+MODE_HELP = (
+    "auto: the fitting mode per card (scenarios and cards with choices → choice, producing a phrase → "
+    "typed, the rest → flash); flash: reveal, then rate 1-4; choice: pick an option; typed: type the answer."
+)
+
+
+def now_utc() -> datetime:
+    """The current time; CSDRILL_NOW (ISO 8601) replays a session at a chosen moment."""
+    fixed = os.environ.get("CSDRILL_NOW")
+    if fixed:
+        try:
+            moment = datetime.fromisoformat(fixed)
+        except ValueError:
+            raise UsageError(f"CSDRILL_NOW is not an ISO date-time: {fixed!r}") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
+def check_topics(library, market: str, topics: list[str]) -> tuple[str, ...]:
+    from csdrill.content.fields import did_you_mean
+
+    for topic in topics:
+        if topic not in TOPICS:
+            raise UsageError(f"unknown topic '{topic}'{did_you_mean(topic, TOPICS)}; topics: {', '.join(TOPICS)}")
+        if not library.market_cards(market, (topic,)):
+            have = [t for t in TOPICS if library.market_cards(market, (t,))]
+            raise UsageError(f"market '{market}' has no {topic} cards; it has: {', '.join(have)}")
+    return tuple(topics)
+
+
+@app.command()
+def quiz(
+    market: str = typer.Option(..., "--market", "-m", help="Market to drill, e.g. de, us, jp (see `csdrill markets`). Its pools (eu, global) come along; a pool cannot be drilled by itself."),
+    topic: list[str] = typer.Option(None, "--topic", "-t", help=f"Only these topics (repeatable): {', '.join(TOPICS)}."),
+    mode: str = typer.Option("auto", "--mode", help=MODE_HELP),
+    new: int = typer.Option(10, "--new", min=0, help="New cards per day (cards already introduced today count)."),
+    limit: int = typer.Option(50, "--limit", min=1, help="Most cards in this session."),
+    user: str = typer.Option(None, "--user", "-u", help="Learner name (default: CSDRILL_USER, then your login name)."),
+    retention: float = typer.Option(0.9, "--retention", min=0.7, max=0.99, help="Desired retention for FSRS scheduling."),
+    seed: int = typer.Option(None, "--seed", help="Seed for the order of new cards and options (replayable sessions)."),
+    decks: list[Path] = DecksOption,
+) -> None:
+    """Drill a market with spaced repetition: due cards first, then new ones.
+
+    Every answer is saved before the next card shows. Ctrl-C ends the session with a summary
+    (exit 130). When stdin is not a terminal, a plain line mode reads one answer per line
+    (option numbers, ratings 1-4) and ends cleanly at end of input.
+
+    Example: printf '1\\n2\\n' | csdrill quiz --market de --mode choice --limit 2
+    """
+    from csdrill.cli.content import resolve_market
+    from csdrill.drill.items import items_for
+    from csdrill.drill.questions import MODES
+    from csdrill.drill.queue import build_queue, first_due
+    from csdrill.drill.scheduling import Scheduler
+    from csdrill.drill.session import Session, humanise_interval, start_of_today
+    from csdrill.store import Store, default_user
+    from csdrill.ui.console import stdout
+    from csdrill.ui.prompts import EndOfInput, prompts_for_terminal
+    from csdrill.ui.quiz_loop import run_session
+
+    if mode not in MODES:
+        raise UsageError(f"unknown mode '{mode}'; modes: {', '.join(MODES)}")
+    library = load_content(decks).library
+    code = resolve_market(library, market)
+    topics = check_topics(library, code, topic or [])
+    cards = library.market_cards(code, topics)
+    user = user or default_user()
+    rng = random.Random(seed)
+    console = stdout()
+    prompts = prompts_for_terminal()
+    now = now_utc()
+
+    with Store() as store:
+        items = items_for(cards)
+        due = [(c, d) for c, d, _ in store.due(user, now)]
+        known = set(store.memories(user))
+        introduced = len(store.introduced_since(user, start_of_today(now)))
+        queue = build_queue(items, due, known, introduced, new, limit, rng)
+        if not queue.items:
+            unseen = sum(1 for item in items if item.key not in known)
+            upcoming = first_due(store.next_due(user, now), {item.key for item in items})
+            if upcoming:
+                console.print(f"Nothing is due. The next card is due {humanise_interval(upcoming - now)} "
+                              f"({upcoming.astimezone():%Y-%m-%d %H:%M}).")
+            else:
+                console.print("Nothing is due.")
+            if not unseen:
+                return
+            try:
+                more = prompts.confirm(f"You have met today's {new} new cards. Learn {min(unseen, 10)} more now?")
+            except (EndOfInput, KeyboardInterrupt):
+                more = False
+            if not more:
+                console.print(f"{unseen} new cards are waiting: run with --new {new + 10} to learn more today.")
+                return
+            queue = build_queue(items, due, known, 0, min(unseen, 10), limit, rng)
+        session = Session(store, Scheduler(retention), user, items, now_utc)
+        interrupted, _ended = run_session(session, queue.items, cards, mode, prompts, console, rng)
+    if interrupted:
+        raise typer.Exit(130)
+
+
+@app.command()
+def reviews(
+    user: str = typer.Option(None, "--user", "-u", help="Only this learner (default: everyone)."),
+    since: str = typer.Option(None, "--since", help="Only reviews on or after this date (YYYY-MM-DD)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """The review log: every answer ever given, for backups and trainers."""
+    from csdrill.store import Store
+
+    start = None
+    if since:
+        try:
+            start = datetime.fromisoformat(since).replace(tzinfo=UTC)
+        except ValueError:
+            raise UsageError(f"--since must be a date YYYY-MM-DD, not '{since}'") from None
+    with Store() as store:
+        rows = [r.to_dict() for r in store.reviews(user, start)]
+    if as_json:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    from csdrill.ui.console import stdout
+
+    table = Table(title=f"{len(rows)} reviews", title_justify="left")
+    for column in ("answered_at", "user", "card_id", "direction", "mode", "rating", "duration_ms"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(str(row[c]) if row[c] is not None else "" for c in
+                        ("answered_at", "user", "card_id", "direction", "mode", "rating", "duration_ms")))
+    stdout().print(table)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from csdrill.content.fields import LANG_PATTERN, Fields
-from csdrill.answers import normalise
 from csdrill.content.model import KINDS, REGISTERS, Card, Source
 from csdrill.content.problems import Location
 
@@ -84,10 +84,15 @@ def _read_source(fields: Fields, required: bool, today: date) -> Source | None:
     return None
 
 
+def _same_text(text: str) -> str:
+    # Only case and spacing are ignored: "UTC+3" and "UTC-3" are different answers.
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
 def _distinct(fields: Fields, key: str, items: tuple[str, ...]) -> None:
     seen: dict[str, str] = {}
     for item in items:
-        norm = normalise(item)
+        norm = _same_text(item)
         if norm in seen:
             fields.problem(fields.at(key), f"'{key}' repeats '{item}'")
         seen[norm] = item

@@ -1,0 +1,132 @@
+"""Turning a study item into a question in a mode, and grading the learner's answer."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from csdrill.answers import grade_typed, normalise
+from csdrill.content.model import Card
+from csdrill.drill.items import PRODUCE, RECOGNISE, Item
+from csdrill.drill.scheduling import AGAIN, GOOD, HARD
+
+MODES = ("auto", "flash", "choice", "typed")
+TRUE_FALSE = ("True", "False")
+
+
+@dataclass(frozen=True)
+class Question:
+    item: Item
+    mode: str  # flash | choice | typed
+    prompt: str
+    hint: str  # what the learner is asked to do
+    answer: str  # the right answer, as shown afterwards
+    options: tuple[str, ...] = ()
+    accept: tuple[str, ...] = ()
+    lang: str | None = None  # language the learner reads or types
+
+    @property
+    def correct_index(self) -> int | None:
+        return self.options.index(self.answer) if self.options else None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    rating: int
+    correct: bool
+    given: str | None
+    note: str = ""  # e.g. the near-miss difference
+
+
+def pick_mode(item: Item, requested: str) -> str:
+    """`auto`: choices for scenarios, true/false and cards with choices; typing to produce a phrase;
+    flashcards for the rest. A requested mode that cannot work for the card falls back sensibly."""
+    card = item.card
+    if requested == "auto":
+        if card.kind in ("scenario", "truefalse") or card.choices:
+            return "choice"
+        if item.direction == PRODUCE:
+            return "typed"
+        return "flash"
+    if requested == "typed" and (card.kind == "scenario" or item.direction == RECOGNISE):
+        return "choice"  # nobody can type a scenario's paragraph or a free English gloss
+    return requested
+
+
+def _front_and_answer(item: Item) -> tuple[str, str, str, str | None]:
+    card = item.card
+    if item.direction == RECOGNISE:
+        return card.text, card.meaning, "What does this phrase mean?", card.lang
+    if item.direction == PRODUCE:
+        return card.meaning, card.text, f"Say it in {card.lang}:", card.lang
+    if card.kind == "truefalse":
+        return card.statement, card.answer, "True or false?", None
+    if card.kind == "scenario":
+        return card.situation, card.best, "Which reply is best?", None
+    return card.q, card.a, "", None
+
+
+def _distractors(item: Item, pool: list[Card], answer: str, rng: random.Random, want: int) -> list[str]:
+    """Answers of other cards of the same market and topic, asked the same way."""
+    def other_answer(card: Card) -> str | None:
+        if card.id == item.card.id or card.kind != item.card.kind:
+            return None
+        return _front_and_answer(Item(card, item.direction))[1]
+
+    seen = {normalise(answer)}
+    candidates = []
+    for card in pool:
+        text = other_answer(card)
+        if text and normalise(text) not in seen and card.topic == item.card.topic:
+            seen.add(normalise(text))
+            candidates.append(text)
+    rng.shuffle(candidates)
+    return candidates[:want]
+
+
+def make_question(item: Item, mode: str, pool: list[Card], rng: random.Random) -> Question:
+    """`pool` is the market's cards, for distractors when a card has no choices of its own."""
+    mode = pick_mode(item, mode)
+    prompt, answer, hint, lang = _front_and_answer(item)
+    card = item.card
+    accept = card.accept if item.direction in (PRODUCE, "recall") else ()
+    options: tuple[str, ...] = ()
+    if mode == "choice":
+        if card.kind == "truefalse":
+            options = TRUE_FALSE
+        elif card.kind == "scenario":
+            options = tuple(rng.sample(card.options, len(card.options)))
+        elif card.choices and item.direction == "recall":
+            options = tuple(rng.sample(card.choices, len(card.choices)))
+        else:
+            distractors = _distractors(item, pool, answer, rng, 3)
+            if not distractors:
+                mode = "typed" if item.direction == PRODUCE or card.kind == "fact" else "flash"
+            else:
+                options = tuple(rng.sample([answer, *distractors], len(distractors) + 1))
+    if mode == "typed" and not hint:
+        hint = "Type the answer:"
+    return Question(item, mode, prompt, hint, answer, options, accept, lang)
+
+
+def grade_choice(question: Question, picked: int) -> Outcome:
+    correct = picked == question.correct_index
+    return Outcome(GOOD if correct else AGAIN, correct, question.options[picked])
+
+
+def grade_typed_answer(question: Question, typed: str) -> Outcome:
+    if question.item.card.kind == "truefalse":
+        word = normalise(typed)
+        truth = {"true": "True", "t": "True", "yes": "True", "false": "False", "f": "False", "no": "False"}
+        correct = truth.get(word) == question.answer
+        return Outcome(GOOD if correct else AGAIN, correct, typed)
+    verdict = grade_typed(typed, question.answer, question.accept)
+    if verdict.outcome == "exact":
+        return Outcome(GOOD, True, typed)
+    if verdict.outcome == "near":
+        return Outcome(HARD, True, typed, f"almost: you typed “{typed}”, the answer is “{verdict.expected}”")
+    return Outcome(AGAIN, False, typed)
+
+
+def grade_flash(rating: int) -> Outcome:
+    return Outcome(rating, rating > AGAIN, None)

@@ -1,0 +1,88 @@
+"""A quiz session: records each answer through the scheduler into the store, and sums up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from csdrill.drill.items import Item
+from csdrill.drill.questions import Outcome, Question
+from csdrill.drill.scheduling import Memory, Scheduler
+from csdrill.store import Review, Store
+
+
+@dataclass
+class Summary:
+    reviewed: int = 0
+    correct: int = 0
+    new_learned: int = 0
+    due_tomorrow: int = 0
+    saved: int = 0
+    by_mode: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+class Session:
+    """Apply answers for one user; `clock` gives the current UTC time (tests pass their own)."""
+
+    def __init__(self, store: Store, scheduler: Scheduler, user: str, items: list[Item],
+                 clock: Callable[[], datetime]):
+        self.store, self.scheduler, self.user, self.clock = store, scheduler, user, clock
+        self.items = items
+        self.memories: dict[tuple[str, str], Memory] = store.memories(user)
+        self.summary = Summary()
+
+    def is_new(self, item: Item) -> bool:
+        return item.key not in self.memories
+
+    def record(self, question: Question, outcome: Outcome, asked_at: datetime) -> Memory:
+        """Schedule and save one answer (committed before this returns)."""
+        item = question.item
+        now = self.clock()
+        before = self.memories.get(item.key)
+        after = self.scheduler.review(before, outcome.rating, now)
+        review = Review(
+            user=self.user, card_id=item.card.id, direction=item.direction, rating=outcome.rating,
+            mode=question.mode, answered_at=now,
+            duration_ms=max(0, int((now - asked_at).total_seconds() * 1000)),
+            state_before=before.state if before else "new", answer=outcome.given,
+        )
+        self.store.record_review(review, after)
+        self.memories[item.key] = after
+        s = self.summary
+        s.reviewed += 1
+        s.saved += 1
+        s.correct += outcome.correct
+        s.new_learned += before is None
+        s.by_mode[question.mode] = s.by_mode.get(question.mode, 0) + 1
+        return after
+
+    def finish(self, end_of_tomorrow: datetime) -> Summary:
+        keys = {item.key for item in self.items}
+        self.summary.due_tomorrow = sum(
+            1 for key, memory in self.memories.items() if key in keys and memory.due <= end_of_tomorrow
+        )
+        return self.summary
+
+
+def humanise_interval(delta: timedelta) -> str:
+    """'in 10 minutes', 'in 3 days', 'in 2 months' — how an agent thinks of the next review."""
+    seconds = max(0, delta.total_seconds())
+    for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400), ("hour", 3600),
+                       ("minute", 60)):
+        if seconds >= size or unit == "minute":
+            count = max(1, round(seconds / size))
+            return f"in {count} {unit}{'s' if count != 1 else ''}"
+    return "now"  # pragma: no cover
+
+
+def end_of_tomorrow(now: datetime) -> datetime:
+    local = now.astimezone()
+    return (local + timedelta(days=2)).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def start_of_today(now: datetime) -> datetime:
+    return now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)

@@ -1,0 +1,341 @@
+"""The progress store: one SQLite file for every learner on this machine.
+
+The only module that writes state. Every answer is committed before the next card is shown;
+WAL mode and a busy timeout let two terminals quiz at once without losing an answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from csdrill.drill.scheduling import Memory
+from csdrill.errors import StateError
+
+DB_NAME = "progress.db"
+BUSY_TIMEOUT_MS = 15_000
+
+# Numbered, append-only: a released step is never edited, a new one is added.
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        """
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            user TEXT NOT NULL,
+            card_id TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            mode TEXT NOT NULL,
+            answered_at TEXT NOT NULL,
+            duration_ms INTEGER,
+            state_before TEXT NOT NULL,
+            answer TEXT
+        );
+        CREATE INDEX reviews_by_user_time ON reviews (user, answered_at);
+        CREATE INDEX reviews_by_card ON reviews (user, card_id, direction);
+        CREATE TABLE card_state (
+            user TEXT NOT NULL,
+            card_id TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            state TEXT NOT NULL,
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due TEXT NOT NULL,
+            last_review TEXT,
+            introduced_at TEXT NOT NULL,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (user, card_id, direction)
+        );
+        CREATE INDEX card_state_by_due ON card_state (user, due);
+        CREATE INDEX card_state_by_introduced ON card_state (user, introduced_at);
+        CREATE TABLE exam_attempts (
+            id INTEGER PRIMARY KEY,
+            user TEXT NOT NULL,
+            quiz_id TEXT NOT NULL,
+            quiz_hash TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('complete', 'incomplete')),
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            score REAL,
+            pass_mark REAL NOT NULL,
+            passed INTEGER,
+            by_topic TEXT NOT NULL DEFAULT '{}',
+            answers TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX exam_attempts_by_user_quiz ON exam_attempts (user, quiz_id, finished_at);
+        """,
+    ),
+]
+LATEST = MIGRATIONS[-1][0]
+
+
+def default_home() -> Path:
+    """CSDRILL_HOME, else the platform's user data folder."""
+    env = os.environ.get("CSDRILL_HOME")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("csdrill"))
+
+
+def default_user() -> str:
+    """CSDRILL_USER, else the login name."""
+    env = os.environ.get("CSDRILL_USER", "").strip()
+    if env:
+        return env
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "default"
+
+
+def to_db(moment: datetime) -> str:
+    """UTC, fixed width, so text order is time order."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_db(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Review:
+    user: str
+    card_id: str
+    direction: str
+    rating: int
+    mode: str
+    answered_at: datetime
+    duration_ms: int | None
+    state_before: str
+    answer: str | None = None
+
+    def to_dict(self) -> dict:
+        data = self.__dict__.copy()
+        data["answered_at"] = to_db(self.answered_at)
+        return data
+
+
+class Store:
+    """Open (creating or migrating) the database at `home`/progress.db."""
+
+    def __init__(self, home: Path | None = None):
+        self.home = home or default_home()
+        self.path = self.home / DB_NAME
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as err:
+            raise self._unusable(err) from None
+        except OSError as err:
+            raise StateError(f"cannot create the progress folder {self.home}: {err.strerror}") from None
+
+    def _unusable(self, err: Exception) -> StateError:
+        return StateError(
+            f"the progress database {self.path} cannot be used ({err}).\n"
+            f"Move it aside (e.g. `mv {self.path} {self.path}.broken`) and csdrill starts a new one; "
+            f"backups made before upgrades are next to it ({DB_NAME}.bak-*). "
+            "Set CSDRILL_HOME to use another folder."
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema ---------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > LATEST:
+            raise StateError(
+                f"the progress database {self.path} was written by a newer csdrill "
+                f"(schema {version}, this one knows {LATEST}); upgrade csdrill"
+            )
+        if version == LATEST:
+            return
+        if version > 0:
+            self._backup(version)
+        for number, sql in MIGRATIONS:
+            if number <= version:
+                continue
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                # Another process may have migrated while we waited for the lock.
+                if self.db.execute("PRAGMA user_version").fetchone()[0] >= number:
+                    self.db.execute("ROLLBACK")
+                    continue
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def _backup(self, version: int) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        target = self.path.with_name(f"{DB_NAME}.bak-v{version}-{stamp}")
+        with sqlite3.connect(target) as copy:
+            self.db.backup(copy)
+        return target
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- spaced repetition ------------------------------------------------------------------
+    def memories(self, user: str) -> dict[tuple[str, str], Memory]:
+        """Current FSRS memory of every card × direction this user has seen."""
+        rows = self.db.execute(
+            "SELECT card_id, direction, state, step, stability, difficulty, due, last_review "
+            "FROM card_state WHERE user = ?",
+            (user,),
+        )
+        return {(r[0], r[1]): _memory(r[2:]) for r in rows}
+
+    def due(self, user: str, now: datetime, limit: int | None = None) -> list[tuple[str, str, datetime]]:
+        """(card_id, direction, due) of cards due by `now`, most overdue first, by index."""
+        sql = "SELECT card_id, direction, due FROM card_state WHERE user = ? AND due <= ? ORDER BY due"
+        params: tuple = (user, to_db(now))
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
+        return [(r[0], r[1], from_db(r[2])) for r in self.db.execute(sql, params)]
+
+    def next_due(self, user: str, after: datetime) -> list[tuple[str, str, datetime]]:
+        rows = self.db.execute(
+            "SELECT card_id, direction, due FROM card_state WHERE user = ? AND due > ? ORDER BY due",
+            (user, to_db(after)),
+        )
+        return [(r[0], r[1], from_db(r[2])) for r in rows]
+
+    def introduced_since(self, user: str, since: datetime) -> set[tuple[str, str]]:
+        rows = self.db.execute(
+            "SELECT card_id, direction FROM card_state WHERE user = ? AND introduced_at >= ?",
+            (user, to_db(since)),
+        )
+        return {(r[0], r[1]) for r in rows}
+
+    def record_review(self, review: Review, after: Memory) -> None:
+        """Append the review and update the card's memory in one committed transaction."""
+        lapse = 1 if review.rating == 1 and review.state_before == "review" else 0
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                "INSERT INTO reviews (user, card_id, direction, rating, mode, answered_at, duration_ms, "
+                "state_before, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (review.user, review.card_id, review.direction, review.rating, review.mode,
+                 to_db(review.answered_at), review.duration_ms, review.state_before, review.answer),
+            )
+            self.db.execute(
+                "INSERT INTO card_state (user, card_id, direction, state, step, stability, difficulty, due, "
+                "last_review, introduced_at, reps, lapses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) "
+                "ON CONFLICT (user, card_id, direction) DO UPDATE SET state = excluded.state, "
+                "step = excluded.step, stability = excluded.stability, difficulty = excluded.difficulty, "
+                "due = excluded.due, last_review = excluded.last_review, reps = reps + 1, "
+                "lapses = lapses + excluded.lapses",
+                (review.user, review.card_id, review.direction, after.state, after.step, after.stability,
+                 after.difficulty, to_db(after.due), to_db(after.last_review) if after.last_review else None,
+                 to_db(review.answered_at), lapse),
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+
+    def reviews(self, user: str | None = None, since: datetime | None = None) -> list[Review]:
+        sql, params = "SELECT user, card_id, direction, rating, mode, answered_at, duration_ms, state_before, answer FROM reviews WHERE 1=1", []  # noqa: E501
+        if user is not None:
+            sql += " AND user = ?"
+            params.append(user)
+        if since is not None:
+            sql += " AND answered_at >= ?"
+            params.append(to_db(since))
+        sql += " ORDER BY answered_at, id"
+        return [
+            Review(r[0], r[1], r[2], r[3], r[4], from_db(r[5]), r[6], r[7], r[8])
+            for r in self.db.execute(sql, params)
+        ]
+
+    def lapses(self, user: str) -> dict[tuple[str, str], int]:
+        rows = self.db.execute(
+            "SELECT card_id, direction, lapses FROM card_state WHERE user = ? AND lapses > 0", (user,)
+        )
+        return {(r[0], r[1]): r[2] for r in rows}
+
+    # -- exams ------------------------------------------------------------------------------
+    def start_attempt(self, user: str, quiz_id: str, quiz_hash: str, seed: int, pass_mark: float,
+                      started_at: datetime) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO exam_attempts (user, quiz_id, quiz_hash, seed, status, started_at, pass_mark) "
+            "VALUES (?, ?, ?, ?, 'incomplete', ?, ?)",
+            (user, quiz_id, quiz_hash, seed, to_db(started_at), pass_mark),
+        )
+        return cursor.lastrowid
+
+    def save_attempt_answers(self, attempt_id: int, answers: list[dict]) -> None:
+        self.db.execute("UPDATE exam_attempts SET answers = ? WHERE id = ?",
+                        (json.dumps(answers, ensure_ascii=False), attempt_id))
+
+    def finish_attempt(self, attempt_id: int, finished_at: datetime, score: float, passed: bool,
+                       by_topic: dict, answers: list[dict]) -> None:
+        self.db.execute(
+            "UPDATE exam_attempts SET status = 'complete', finished_at = ?, score = ?, passed = ?, "
+            "by_topic = ?, answers = ? WHERE id = ?",
+            (to_db(finished_at), score, int(passed), json.dumps(by_topic, ensure_ascii=False),
+             json.dumps(answers, ensure_ascii=False), attempt_id),
+        )
+
+    def attempts(self, user: str | None = None, quiz_id: str | None = None,
+                 complete_only: bool = False) -> list[dict]:
+        sql, params = "SELECT * FROM exam_attempts WHERE 1=1", []
+        if user is not None:
+            sql += " AND user = ?"
+            params.append(user)
+        if quiz_id is not None:
+            sql += " AND quiz_id = ?"
+            params.append(quiz_id)
+        if complete_only:
+            sql += " AND status = 'complete'"
+        sql += " ORDER BY started_at, id"
+        cursor = self.db.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        out = []
+        for row in cursor:
+            record = dict(zip(names, row))
+            record["by_topic"] = json.loads(record["by_topic"])
+            record["answers"] = json.loads(record["answers"])
+            record["passed"] = None if record["passed"] is None else bool(record["passed"])
+            out.append(record)
+        return out
+
+
+def _memory(row) -> Memory:
+    state, step, stability, difficulty, due, last_review = row
+    return Memory(state, step, stability, difficulty, from_db(due), from_db(last_review))
+
