@@ -1,1 +1,150 @@
-"""csdrill export commands."""
+"""csdrill export: cards as an Anki package for learners, or as CSV for trainers' spreadsheets."""
+
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+
+from csdrill.cli import app
+from csdrill.cli.content import resolve_market
+from csdrill.cli.options import DecksOption, load_content
+from csdrill.content.model import TOPICS
+from csdrill.errors import UsageError
+
+export_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
+app.add_typer(
+    export_app,
+    name="export",
+    help="Export cards: an Anki package (.apkg) for learners, or CSV for trainers' spreadsheets.",
+)
+
+MarketsOption = typer.Option(
+    None, "--market", "-m", metavar="CODE",
+    help="Only this market, with the pools it includes (repeatable; pools such as eu work too). "
+    "Default: every market and pool.",
+)
+TopicsOption = typer.Option(
+    None, "--topic", "-t", metavar="TOPIC", help=f"Only this topic (repeatable): {', '.join(TOPICS)}.",
+)
+
+# Show the progress bar only for exports slow enough to notice.
+PROGRESS_DELAY = 0.4
+
+
+def _selection(decks, markets, topics):
+    """The library, the chosen market codes and their cards; UsageError for unknown names."""
+    from csdrill.selection import select_cards
+
+    library = load_content(decks).library
+    codes = list(dict.fromkeys(resolve_market(library, m, allow_pool=True) for m in markets or ()))
+    topics = list(dict.fromkeys(t.strip().lower() for t in topics or ()))
+    for topic in topics:
+        if topic not in TOPICS:
+            from csdrill.content.fields import did_you_mean
+
+            raise UsageError(f"unknown topic '{topic}'{did_you_mean(topic, TOPICS)}; topics: {', '.join(TOPICS)}")
+    cards = select_cards(library, codes, topics)
+    if not cards:
+        raise UsageError("no cards to export for this --market/--topic selection")
+    return library, codes, cards
+
+
+def _output_path(output: Path | None, codes: list[str], suffix: str) -> Path:
+    if output is None:
+        output = Path(f"csdrill-{codes[0]}{suffix}" if len(codes) == 1 else f"csdrill{suffix}")
+    if output.is_dir():
+        raise UsageError(f"cannot write {output}: it is a folder; give a file name, e.g. {output / ('csdrill' + suffix)}")
+    if not output.parent.is_dir():
+        raise UsageError(f"cannot write {output}: folder {output.parent} does not exist")
+    return output
+
+
+@contextmanager
+def _progress_bar(label: str):
+    """A transient Rich bar on stderr, shown once the work has taken PROGRESS_DELAY seconds."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from csdrill.ui.console import stderr
+
+    console = stderr()
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True, disable=not console.is_terminal,
+    )
+    started = time.monotonic()
+    task = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            if time.monotonic() - started < PROGRESS_DELAY:
+                return
+            bar.start()
+            task = bar.add_task(label, total=total)
+        bar.update(task, completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if task is not None:
+            bar.stop()
+
+
+@export_app.command("anki")
+def anki(
+    markets: list[str] = MarketsOption,
+    topics: list[str] = TopicsOption,
+    output: Path = typer.Option(
+        None, "--output", "-o", metavar="PATH",
+        help="The .apkg to write. Default: csdrill.apkg, or csdrill-<market>.apkg for one market.",
+    ),
+    decks: list[Path] = DecksOption,
+) -> None:
+    """Write an Anki package: one note per card, in decks [bold]csdrill::<Market>::<Topic>[/bold].
+
+    Shared pools (EU, global) get their own decks, once. Re-importing a newer export updates the
+    notes whose cards changed, in place, keeping review history; untouched notes stay as they are.
+    See docs/anki.md for the import options.
+    """
+    library, codes, cards = _selection(decks, markets, topics)
+    output = _output_path(output, codes, ".apkg")
+    from csdrill.anki.package import export_anki  # genanki loads only here: start-up stays light
+
+    with _progress_bar("Writing Anki package") as progress:
+        try:
+            result = export_anki(library, cards, output, progress=progress)
+        except OSError as err:
+            raise UsageError(f"cannot write {output}: {err.strerror or err}") from err
+    print(result.summary())
+
+
+@export_app.command("csv")
+def csv(
+    markets: list[str] = MarketsOption,
+    topics: list[str] = TopicsOption,
+    output: Path = typer.Option(
+        None, "--output", "-o", metavar="PATH",
+        help="The .csv to write, or '-' for stdout. Default: csdrill.csv, or csdrill-<market>.csv.",
+    ),
+    decks: list[Path] = DecksOption,
+) -> None:
+    """Write one CSV row per card with every field, for trainers who work in spreadsheets.
+
+    Files are UTF-8 with a byte-order mark (BOM), so Excel shows umlauts, Chinese and Arabic
+    right; list fields (choices, options, accept, tags) are joined with " | ".
+    With [bold]--output -[/bold] the CSV goes to stdout as plain UTF-8, without the BOM.
+    """
+    from csdrill.csv_export import export_csv
+
+    _, codes, cards = _selection(decks, markets, topics)
+    to_stdout = output is not None and str(output) == "-"
+    target = None if to_stdout else _output_path(output, codes, ".csv")
+    try:
+        count = export_csv(cards, target)
+    except OSError as err:
+        raise UsageError(f"cannot write {target}: {err.strerror or err}") from err
+    print(f"{count} cards → {target or 'stdout'}", file=sys.stderr if to_stdout else sys.stdout)

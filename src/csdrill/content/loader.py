@@ -33,6 +33,11 @@ def extra_deck_dirs(cli_dirs=()) -> list[Path]:
     return dirs
 
 
+def builtin_enabled() -> bool:
+    """CSDRILL_BUILTIN=0 drills only the trainer's own decks (they must then define their markets)."""
+    return os.environ.get("CSDRILL_BUILTIN", "1").strip() not in ("0", "no", "false")
+
+
 def display_path(path: Path) -> str:
     """Relative to the working directory when inside it; absolute otherwise."""
     try:
@@ -103,13 +108,15 @@ def _kind_of(root: Map) -> str | None:
 def load(
     extra_dirs=(),
     *,
-    include_builtin: bool = True,
+    include_builtin: bool | None = None,
     today: date | None = None,
 ) -> LoadResult:
     """Load built-in content plus extra folders; never raises for bad content."""
     today = today or date.today()
     problems: list[Problem] = []
     paths: list[Path] = []
+    if include_builtin is None:
+        include_builtin = builtin_enabled()
     if include_builtin:
         root = builtin_root()
         paths += yaml_files(root / "decks") + yaml_files(root / "quizzes")

@@ -18,6 +18,8 @@ class EndOfInput(Exception):
 class LinePrompts:
     """For pipes and scripts: one answer per line; numbers for options and ratings (1-4)."""
 
+    shows_options_itself = False
+
     def __init__(self, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout):
         self.stdin, self.stdout = stdin, stdout
 
@@ -40,7 +42,7 @@ class LinePrompts:
                 return int(text) - 1
             self.stdout.write(f"Please answer with a number from 1 to {count}.\n")
 
-    def choose(self, options: tuple[str, ...], shown: bool = True) -> int:
+    def choose(self, options: tuple[str, ...]) -> int:
         return self._number(f"Answer (1-{len(options)}): ", len(options))
 
     def typed(self, hint: str) -> str:
@@ -59,6 +61,8 @@ class LinePrompts:
 class InteractivePrompts:
     """questionary prompts: arrow keys or number keys, Enter to confirm; Ctrl-C interrupts."""
 
+    shows_options_itself = True
+
     def __init__(self):
         import questionary
 
@@ -71,7 +75,7 @@ class InteractivePrompts:
         except EOFError:
             raise EndOfInput from None
 
-    def choose(self, options: tuple[str, ...], shown: bool = True) -> int:
+    def choose(self, options: tuple[str, ...]) -> int:
         choices = [self.q.Choice(title=option, value=index) for index, option in enumerate(options)]
         return self._ask(self.q.select("Your answer:", choices=choices, use_shortcuts=True,
                                        instruction="(number or arrows, then Enter)"))

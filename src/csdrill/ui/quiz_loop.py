@@ -23,7 +23,8 @@ from csdrill.ui.prompts import EndOfInput
 
 def ask(prompts, console: Console, question: Question) -> Outcome:
     if question.mode == "choice":
-        quiz_view.show_options(console, question)
+        if not prompts.shows_options_itself:
+            quiz_view.show_options(console, question)
         return grade_choice(question, prompts.choose(question.options))
     if question.mode == "typed":
         return grade_typed_answer(question, prompts.typed(question.hint))

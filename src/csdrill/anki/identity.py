@@ -1,0 +1,49 @@
+"""How cards are named in Anki: note GUID, deck name and ID, tags.
+
+Everything here is derived from stable data (a card's id, a market's name, a topic), never from
+card text or the time of the export, so a rebuilt package matches what learners already have.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from csdrill.content.model import Card, Market
+
+ROOT_DECK = "csdrill"
+GUID_NAMESPACE = "csdrill"
+_ID_LOW, _ID_HIGH = 1 << 30, 1 << 31  # genanki's recommended ID range
+
+
+def note_guid(card_id: str) -> str:
+    """The note's GUID: from the card id alone, so editing the card's text updates the note."""
+    from genanki import guid_for
+
+    return guid_for(GUID_NAMESPACE, card_id)
+
+
+def deck_name(market: Market, topic: str) -> str:
+    """`csdrill::Germany::Regulation`; a pool's cards live under the pool's own name."""
+    return f"{ROOT_DECK}::{market.name}::{topic.capitalize()}"
+
+
+def deck_id(name: str) -> int:
+    """A stable deck ID in genanki's range, hashed from the deck's full name."""
+    digest = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big")
+    return _ID_LOW + digest % (_ID_HIGH - _ID_LOW)
+
+
+def _tag(value: str) -> str:
+    # Anki splits tags on whitespace.
+    return re.sub(r"\s+", "_", value.strip())
+
+
+def note_tags(card: Card) -> list[str]:
+    """`csdrill`, `market::<code>`, `topic::<topic>`, then the card's own tags, each once."""
+    tags = [ROOT_DECK, f"market::{card.market}", f"topic::{card.topic}"]
+    for tag in card.tags:
+        tag = _tag(tag)
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
