@@ -41,9 +41,16 @@ def markets(decks: list[Path] = DecksOption, as_json: bool = JsonOption) -> None
 
     from csdrill.ui.console import stdout
 
-    table = Table(title="csdrill markets", title_justify="left")
-    for column in ("code", "market", "languages", *TOPICS, "total"):
-        table.add_column(column, justify="right" if column in (*TOPICS, "total") else "left")
+    from rich import box
+
+    table = Table(title="csdrill markets", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  caption="Cards per topic (regulation, etiquette, phrase, scenario, skill), including those inherited from pools.",
+                  caption_justify="left")
+    table.add_column("code", no_wrap=True)
+    table.add_column("market", min_width=12)
+    table.add_column("lang")
+    for heading in ("reg", "etiq", "phr", "scen", "skill", "total"):
+        table.add_column(heading, justify="right", no_wrap=True)
     for row in rows:
         name = row["name"] + (" (pool)" if row["pool"] else "")
         counts = row["cards"]
