@@ -153,7 +153,7 @@ def lint(
     for target in targets:
         if not target.exists():
             raise UsageError(f"no such file or folder: {target}")
-    result = load(extra_deck_dirs(decks) + targets)
+    result = load(extra_deck_dirs(decks) + targets, use_cache=False)  # lint always parses
     problems = result.problems
     if targets:
         problems = [p for p in problems if _inside(p.location.path, targets)]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from csdrill.content.cache import DeckCache, markets_key
 from csdrill.content.decks import read_deck
 from csdrill.content.markets import check_includes, read_markets
 from csdrill.content.model import Deck, Library, Market
@@ -53,10 +54,11 @@ def yaml_files(target: Path) -> list[Path]:
 
 
 @dataclass
-class ParsedFile:
+class SourceFile:
     path: Path
     shown: str
-    root: Map | None
+    data: bytes
+    root: Map | None = None  # None until parsed (a cached deck is never parsed)
 
 
 @dataclass
@@ -67,8 +69,8 @@ class LoadResult:
     quizzes: list = field(default_factory=list)
 
 
-def _read(paths: list[Path], problems: list[Problem]) -> list[ParsedFile]:
-    parsed, seen = [], set()
+def _read_bytes(paths: list[Path], problems: list[Problem]) -> list[SourceFile]:
+    files, seen = [], set()
     for path in paths:
         key = path.resolve()
         if key in seen:
@@ -76,30 +78,34 @@ def _read(paths: list[Path], problems: list[Problem]) -> list[ParsedFile]:
         seen.add(key)
         shown = display_path(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as err:
-            problems.append(Problem(Location(shown), f"not UTF-8 text ({err.reason})"))
-            continue
+            files.append(SourceFile(path, shown, path.read_bytes()))
         except OSError as err:
             problems.append(Problem(Location(shown), f"cannot read file: {err.strerror}"))
-            continue
-        try:
-            root = parse(text, shown)
-        except YamlProblem as err:
-            problems.append(err.problem)
-            continue
-        if root is None:
-            problems.append(Problem(Location(shown), "file is empty"))
-            continue
-        if not isinstance(root, Map):
-            problems.append(Problem(Location(shown), "expected a mapping with 'deck', 'quiz' or 'markets'"))
-            continue
-        parsed.append(ParsedFile(path, shown, root))
-    return parsed
+    return files
+
+
+def _parse(source: SourceFile, problems: list[Problem]) -> Map | None:
+    try:
+        text = source.data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        problems.append(Problem(Location(source.shown), f"not UTF-8 text ({err.reason})"))
+        return None
+    try:
+        root = parse(text, source.shown)
+    except YamlProblem as err:
+        problems.append(err.problem)
+        return None
+    if root is None:
+        problems.append(Problem(Location(source.shown), "file is empty"))
+        return None
+    if not isinstance(root, Map):
+        problems.append(Problem(Location(source.shown), "expected a mapping with 'deck', 'quiz' or 'markets'"))
+        return None
+    return root
 
 
 def _kind_of(root: Map) -> str | None:
-    for kind in ("markets", "deck", "quiz"):
+    for kind in ("deck", "quiz", "markets"):
         if kind in root:
             return kind
     return None
@@ -110,8 +116,13 @@ def load(
     *,
     include_builtin: bool | None = None,
     today: date | None = None,
+    use_cache: bool = True,
 ) -> LoadResult:
-    """Load built-in content plus extra folders; never raises for bad content."""
+    """Load built-in content plus extra folders; never raises for bad content.
+
+    With `use_cache`, decks that loaded cleanly before and have not changed come from the parsed-deck
+    cache instead of being parsed again (lint passes use_cache=False: it always parses).
+    """
     today = today or date.today()
     problems: list[Problem] = []
     paths: list[Path] = []
@@ -125,41 +136,66 @@ def load(
             problems.append(Problem(Location(str(extra)), "no such file or folder"))
             continue
         paths += yaml_files(extra)
-    parsed = _read(paths, problems)
+    sources = _read_bytes(paths, problems)
 
+    # markets.yaml files are tiny and decide how decks validate: always parse them first.
     markets: dict[str, Market] = {}
-    decks: list[Deck] = []
-    quiz_roots: list[ParsedFile] = []
-    by_kind: dict[str, list[ParsedFile]] = {"markets": [], "deck": [], "quiz": []}
-    for item in parsed:
-        kind = _kind_of(item.root)
-        if kind is None:
-            problems.append(
-                Problem(item.root.loc, "not a csdrill file: expected a top-level 'deck', 'quiz' or 'markets' key")
-            )
-            continue
-        by_kind[kind].append(item)
-    for item in by_kind["markets"]:
-        for market in read_markets(item.root, item.shown, markets, problems):
-            markets[market.code] = market
+    others: list[SourceFile] = []
+    for source in sources:
+        if source.path.name in ("markets.yaml", "markets.yml"):
+            source.root = _parse(source, problems)
+            if source.root is not None and "markets" in source.root:
+                for market in read_markets(source.root, source.shown, markets, problems):
+                    markets[market.code] = market
+                continue
+            if source.root is None:
+                continue
+        others.append(source)
     check_includes(markets, problems)
+
+    cache = DeckCache() if use_cache else None
+    key = markets_key(markets)
+    decks: list[Deck] = []
     card_ids: list[tuple[str, Location]] = []
-    for item in by_kind["deck"]:
-        deck = read_deck(item.root, item.shown, markets, today, problems, card_ids)
+    quiz_sources: list[SourceFile] = []
+    for source in others:
+        cached = cache.get(source.path, source.data, source.shown, key) if cache else None
+        if cached is not None:
+            decks.append(cached)
+            card_ids += [(card.id, card.location) for card in cached.cards]
+            continue
+        if source.root is None:
+            source.root = _parse(source, problems)
+            if source.root is None:
+                continue
+        kind = _kind_of(source.root)
+        if kind == "quiz":
+            quiz_sources.append(source)
+            continue
+        if kind == "markets":
+            problems.append(Problem(source.root.loc, "markets are defined only in a file named markets.yaml"))
+            continue
+        if kind != "deck":
+            problems.append(Problem(
+                source.root.loc, "not a csdrill file: expected a top-level 'deck', 'quiz' or 'markets' key"))
+            continue
+        before = len(problems)
+        deck = read_deck(source.root, source.shown, markets, today, problems, card_ids)
         if deck:
             decks.append(deck)
-    quiz_roots.extend(by_kind["quiz"])
+            if cache and len(problems) == before:
+                cache.put(source.path, source.data, key, deck)
 
     _check_card_ids(card_ids, problems)
     cards = {card.id: card for deck in decks for card in deck.cards}
     _check_deck_ids(decks, problems)
     library = Library(markets=markets, decks=decks, cards=cards)
-    result = LoadResult(library, problems, files=[p.shown for p in parsed])
-    if quiz_roots:
+    result = LoadResult(library, problems, files=[s.shown for s in sources])
+    if quiz_sources:
         from csdrill.content.quizzes import read_quiz
 
-        for item in quiz_roots:
-            quiz = read_quiz(item.root, item.shown, library, problems)
+        for source in quiz_sources:
+            quiz = read_quiz(source.root, source.shown, library, problems)
             if quiz:
                 result.quizzes.append(quiz)
     result.problems.sort()
