@@ -1,4 +1,4 @@
 """Anki export: csdrill cards as Anki notes that update in place when a card is edited.
 
-genanki is imported only by `csdrill.anki.package`, so importing this package stays light.
+genanki is imported only when a package is built (`csdrill.anki.package`), so start-up stays light.
 """

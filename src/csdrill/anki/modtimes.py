@@ -25,13 +25,10 @@ _FORMAT = 1
 
 
 def default_state_path() -> Path:
-    """CSDRILL_HOME/anki-notes.json, or the user data folder when CSDRILL_HOME is unset."""
-    home = os.environ.get("CSDRILL_HOME")
-    if home:
-        return Path(home) / STATE_FILE
-    from platformdirs import user_data_dir
+    """anki-notes.json next to the progress store (CSDRILL_HOME, else the user data folder)."""
+    from csdrill.store import default_home
 
-    return Path(user_data_dir("csdrill", appauthor=False)) / STATE_FILE
+    return default_home() / STATE_FILE
 
 
 def content_hash(content) -> str:
@@ -56,9 +53,10 @@ class ModTimes:
             return cls(path)
         except (OSError, ValueError) as err:
             raise StateError(_unusable(path, err)) from err
-        if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("notes"), dict):
+        notes = data.get("notes") if isinstance(data, dict) else None
+        if not isinstance(notes, dict) or data.get("format") != _FORMAT:
             raise StateError(_unusable(path, "unknown format"))
-        return cls(path, data["notes"])
+        return cls(path, notes)
 
     def stamp(self, key: str, content, now: int) -> int:
         """The mod for `content`: the old one if unchanged, else `now` (later than the old one)."""

@@ -79,7 +79,8 @@ FACT = NoteType(
     templates=(
         Template(
             "Question",
-            '<div class="prompt">{{Question}}</div>{{#Choices}}<div class="choices">{{Choices}}</div>{{/Choices}}',
+            '<div class="prompt">{{Question}}</div>'
+            '{{#Choices}}<div class="choices">{{Choices}}</div>{{/Choices}}',
             _back('<div class="answer">{{Answer}}</div>'),
         ),
     ),
@@ -118,7 +119,8 @@ PHRASE = NoteType(
         ),
         Template(
             "Production",
-            '<div class="kicker">Say it in {{Language}}</div><div class="prompt">{{Meaning}}</div>'
+            "<div class=\"kicker\">Say it in the customer's language ({{Language}})</div>"
+            '<div class="prompt">{{Meaning}}</div>'
             + _PHRASE_NOTES,
             _back(
                 '<div class="phrase">{{Phrase}}</div>'

@@ -115,7 +115,8 @@ def build_package(
         fields = [values.get(name, "") for name in note_type.fields]
         tags = note_tags(card)
         guid = note_guid(card.id)
-        content = {"notetype": note_type.id, "fields": list(zip(note_type.fields, fields)), "tags": tags}
+        content = {"notetype": note_type.id, "fields": dict(zip(note_type.fields, fields, strict=True)),
+                   "tags": tags}
         note = StableNote(
             model=models[card.kind], fields=fields, tags=tags, guid=guid,
             mod=mod_times.stamp(guid, content, now), on_written=tick,

@@ -30,6 +30,14 @@ MarketsOption = typer.Option(
 TopicsOption = typer.Option(
     None, "--topic", "-t", metavar="TOPIC", help=f"Only this topic (repeatable): {', '.join(TOPICS)}.",
 )
+ApkgOutputOption = typer.Option(
+    None, "--output", "-o", metavar="PATH",
+    help="The .apkg to write. Default: csdrill.apkg, or csdrill-<market>.apkg for one market.",
+)
+CsvOutputOption = typer.Option(
+    None, "--output", "-o", metavar="PATH",
+    help="The .csv to write, or '-' for stdout. Default: csdrill.csv, or csdrill-<market>.csv.",
+)
 
 # Show the progress bar only for exports slow enough to notice.
 PROGRESS_DELAY = 0.4
@@ -46,7 +54,8 @@ def _selection(decks, markets, topics):
         if topic not in TOPICS:
             from csdrill.content.fields import did_you_mean
 
-            raise UsageError(f"unknown topic '{topic}'{did_you_mean(topic, TOPICS)}; topics: {', '.join(TOPICS)}")
+            hint = did_you_mean(topic, TOPICS)
+            raise UsageError(f"unknown topic '{topic}'{hint}; topics: {', '.join(TOPICS)}")
     cards = select_cards(library, codes, topics)
     if not cards:
         raise UsageError("no cards to export for this --market/--topic selection")
@@ -56,9 +65,14 @@ def _selection(decks, markets, topics):
 def _output_path(output: Path | None, codes: list[str], suffix: str) -> Path:
     if output is None:
         output = Path(f"csdrill-{codes[0]}{suffix}" if len(codes) == 1 else f"csdrill{suffix}")
-    if output.is_dir():
-        raise UsageError(f"cannot write {output}: it is a folder; give a file name, e.g. {output / ('csdrill' + suffix)}")
-    if not output.parent.is_dir():
+    try:
+        is_folder, parent_exists = output.is_dir(), output.parent.is_dir()
+    except OSError as err:  # e.g. a name too long for the file system
+        raise UsageError(f"cannot write {output}: {err.strerror or err}") from err
+    if is_folder:
+        example = output / f"csdrill{suffix}"
+        raise UsageError(f"cannot write {output}: it is a folder; give a file name, e.g. {example}")
+    if not parent_exists:
         raise UsageError(f"cannot write {output}: folder {output.parent} does not exist")
     return output
 
@@ -98,10 +112,7 @@ def _progress_bar(label: str):
 def anki(
     markets: list[str] = MarketsOption,
     topics: list[str] = TopicsOption,
-    output: Path = typer.Option(
-        None, "--output", "-o", metavar="PATH",
-        help="The .apkg to write. Default: csdrill.apkg, or csdrill-<market>.apkg for one market.",
-    ),
+    output: Path = ApkgOutputOption,
     decks: list[Path] = DecksOption,
 ) -> None:
     """Write an Anki package: one note per card, in decks [bold]csdrill::<Market>::<Topic>[/bold].
@@ -126,10 +137,7 @@ def anki(
 def csv(
     markets: list[str] = MarketsOption,
     topics: list[str] = TopicsOption,
-    output: Path = typer.Option(
-        None, "--output", "-o", metavar="PATH",
-        help="The .csv to write, or '-' for stdout. Default: csdrill.csv, or csdrill-<market>.csv.",
-    ),
+    output: Path = CsvOutputOption,
     decks: list[Path] = DecksOption,
 ) -> None:
     """Write one CSV row per card with every field, for trainers who work in spreadsheets.

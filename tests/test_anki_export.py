@@ -1,0 +1,639 @@
+"""Anki export, checked by importing the packages into real Anki collections (the `anki` package)."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+import warnings
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from csdrill.anki.identity import deck_id, note_guid
+from csdrill.anki.notetypes import NOTE_TYPES
+from csdrill.anki.package import export_anki
+from csdrill.content.loader import load
+from csdrill.selection import select_cards
+from tests.conftest import write
+
+anki_collection = pytest.importorskip("anki.collection")
+Collection = anki_collection.Collection
+ImportAnkiPackageRequest = anki_collection.ImportAnkiPackageRequest
+ImportAnkiPackageOptions = anki_collection.ImportAnkiPackageOptions
+
+TODAY = date(2026, 11, 22)
+# Export times are passed in, so every mod is predictable. In the past, so that a learner's own
+# edit (stamped with the real clock) is newer than the package, as it would be in real life.
+T0 = 1_700_000_000
+
+WORLD_MARKETS = """\
+markets:
+  - code: global
+    name: Global service skills
+    languages: [en]
+    pool: true
+  - code: eu
+    name: European Union
+    languages: [en]
+    pool: true
+    includes: [global]
+  - code: de
+    name: Germany
+    languages: [de]
+    includes: [eu, global]
+  - code: fr
+    name: France
+    languages: [fr]
+    includes: [eu, global]
+"""
+
+DE_REGULATION = """\
+deck: de-regulation
+title: Germany — consumer law
+market: de
+topic: regulation
+cards:
+  - id: de-reg-widerruf-frist
+    q: Wie lange dauert die Widerrufsfrist für Waren?
+    a: 14 Tage ab Erhalt der Ware
+    choices: [7 Tage, 14 Tage ab Erhalt der Ware, 30 Tage]
+    explain: § 355 Abs. 2 BGB; sie beginnt mit dem Erhalt der Ware.
+    zh: 德国商品撤回期为 14 天，自收货之日起算。
+    tags: [withdrawal period, core]
+    source:
+      title: BGB § 355 Abs. 2
+      url: https://www.gesetze-im-internet.de/bgb/__355.html?x=1&y="2"
+      verified: 2026-11-01
+  - id: de-reg-escape
+    q: "What does <b>x</b> & <script>alert(1)</script> show?"
+    a: "Literal text: <b>x</b> & <script>"
+    explain: Card text is never HTML.
+    source:
+      title: Test & check
+      url: https://example.org/a?b=1&c=2
+      verified: 2026-11-01
+"""
+
+DE_ETIQUETTE = """\
+deck: de-etiquette
+title: Germany — etiquette
+market: de
+topic: etiquette
+cards:
+  - id: de-eti-du-myth
+    statement: Duzen ist im Kundenservice immer in Ordnung.
+    true: no
+    explain: Siezen ist der Standard, außer die Marke duzt ausdrücklich.
+  - id: de-phr-verzoegerung
+    lang: de
+    text: Bitte entschuldigen Sie die Verzögerung bei Ihrer Lieferung.
+    meaning: Please accept our apologies for the delay to your delivery.
+    zh: 对于您的包裹延误，我们深表歉意。
+    register: formal
+    use: First line of a reply about a late parcel.
+    accept: [Entschuldigen Sie bitte die Verzögerung bei Ihrer Lieferung.]
+"""
+
+EU_REGULATION = """\
+deck: eu-regulation
+title: EU consumer law
+market: eu
+topic: regulation
+cards:
+  - id: eu-reg-withdrawal-period
+    q: How long is the EU right of withdrawal for goods bought online?
+    a: 14 days
+    explain: Art. 9(1) CRD.
+    source:
+      title: Directive 2011/83/EU, Art. 9
+      url: https://eur-lex.europa.eu/eli/dir/2011/83/oj
+      verified: 2026-11-22
+"""
+
+GLOBAL_SKILLS = """\
+deck: global-skills
+title: Global service skills
+market: global
+topic: skill
+cards:
+  - id: gl-phr-ja-wait
+    lang: ja
+    text: お待たせして申し訳ございません。
+    meaning: I am sorry to have kept you waiting.
+    zh: 让您久等了，非常抱歉。
+    register: formal
+  - id: gl-phr-ar-patience
+    lang: ar
+    text: شكرًا لصبرك، سنرد عليك خلال ٢٤ ساعة.
+    meaning: Thank you for your patience; we will reply within 24 hours.
+    zh: 感谢您的耐心，我们将在24小时内回复。
+  - id: gl-scn-late
+    situation: A customer writes, angry, that the parcel is five days late.
+    options: [Apologise and give a date, Blame the carrier, Say nothing]
+    best: Apologise and give a date
+    why: A concrete commitment restores trust.
+"""
+
+FR_ETIQUETTE = """\
+deck: fr-etiquette
+title: France — etiquette
+market: fr
+topic: etiquette
+cards:
+  - id: fr-eti-vous
+    statement: Le vouvoiement est la norme.
+    true: yes
+    explain: Vous, sauf si la marque tutoie.
+"""
+
+
+@pytest.fixture
+def world(tmp_path) -> Path:
+    """A small, known world: de inherits eu and global; fr must not leak into a de export."""
+    folder = tmp_path / "world"
+    write(folder, "markets.yaml", WORLD_MARKETS)
+    write(folder, "de/regulation.yaml", DE_REGULATION)
+    write(folder, "de/etiquette.yaml", DE_ETIQUETTE)
+    write(folder, "eu/regulation.yaml", EU_REGULATION)
+    write(folder, "global/skills.yaml", GLOBAL_SKILLS)
+    write(folder, "fr/etiquette.yaml", FR_ETIQUETTE)
+    return folder
+
+
+def library_of(folder: Path):
+    result = load([folder], include_builtin=False, today=TODAY)
+    assert result.problems == []
+    return result.library
+
+
+def export(folder: Path, output: Path, markets=("de",), now=T0, **kwargs):
+    library = library_of(folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # genanki warns about unescaped HTML in fields
+        return export_anki(library, select_cards(library, markets), output, now=now, **kwargs)
+
+
+@pytest.fixture
+def collection(tmp_path):
+    """A fresh, empty Anki collection."""
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    yield col
+    col.close()
+
+
+# The options docs/anki.md tells trainers to use: update what is newer, merge changed note types.
+RECOMMENDED = {"update_notes": 0, "update_notetypes": 0, "merge_notetypes": True,
+               "with_scheduling": False, "with_deck_configs": False}
+
+
+def import_apkg(col, path: Path, **options):
+    opts = ImportAnkiPackageOptions(**{**RECOMMENDED, **options})
+    return col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path), options=opts)).log
+
+
+def notes_by_card_id(col) -> dict:
+    return {col.get_note(nid)["Card ID"]: col.get_note(nid) for nid in col.find_notes("tag:csdrill")}
+
+
+def edit(folder: Path, relative: str, old: str, new: str) -> None:
+    path = folder / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+# --- what lands in Anki ---------------------------------------------------------------------------
+
+
+def test_market_export_imports_every_card_of_its_pool(world, tmp_path, collection):
+    expected = select_cards(library_of(world), ["de"])
+    result = export(world, tmp_path / "de.apkg")
+
+    log = import_apkg(collection, result.path)
+
+    assert len(log.new) == len(expected) == result.notes == collection.note_count() == 8
+    assert {n["Card ID"] for n in notes_by_card_id(collection).values()} == {c.id for c in expected}
+    assert "fr-eti-vous" not in notes_by_card_id(collection)
+    # phrase notes (one German, a Japanese and an Arabic one from the global pool) make two cards each
+    assert collection.card_count() == result.cards == 8 + 3
+    assert result.summary() == f"8 notes, 11 cards, 4 decks → {tmp_path / 'de.apkg'}"
+
+
+def test_note_types_have_the_expected_fields(world, tmp_path, collection):
+    import_apkg(collection, export(world, tmp_path / "de.apkg").path)
+
+    fields = {m["name"]: [f["name"] for f in m["flds"]] for m in collection.models.all()}
+    common = ["Explanation", "Chinese", "Source", "Card ID"]
+    assert fields["csdrill fact"] == ["Question", "Choices", "Answer", *common]
+    assert fields["csdrill true/false"] == ["Statement", "Answer", *common]
+    assert fields["csdrill phrase"] == ["Phrase", "Meaning", "Language", "Register", "Use", "Alternatives",
+                                        *common]
+    assert fields["csdrill scenario"] == ["Situation", "Options", "Best", "Why", *common]
+    templates = {m["name"]: [t["name"] for t in m["tmpls"]] for m in collection.models.all()}
+    assert templates["csdrill phrase"] == ["Recognition", "Production"]
+    ids = {m["name"]: m["id"] for m in collection.models.all()}
+    assert {ids[nt.name] for nt in NOTE_TYPES.values()} == {1_733_061_001, 1_733_061_002, 1_733_061_003,
+                                                            1_733_061_004}
+
+
+def test_pools_get_their_own_decks_and_tags_name_the_card_market(world, tmp_path, collection):
+    import_apkg(collection, export(world, tmp_path / "de.apkg").path)
+    notes = notes_by_card_id(collection)
+
+    def decks_of(card_id):
+        return {collection.decks.name(card.did) for card in notes[card_id].cards()}
+
+    assert decks_of("de-reg-widerruf-frist") == {"csdrill::Germany::Regulation"}
+    assert decks_of("de-phr-verzoegerung") == {"csdrill::Germany::Etiquette"}
+    assert decks_of("eu-reg-withdrawal-period") == {"csdrill::European Union::Regulation"}
+    assert decks_of("gl-phr-ja-wait") == {"csdrill::Global service skills::Skill"}
+    assert sorted(notes["de-reg-widerruf-frist"].tags) == sorted(
+        ["csdrill", "market::de", "topic::regulation", "withdrawal_period", "core"])
+    assert sorted(notes["eu-reg-withdrawal-period"].tags) == ["csdrill", "market::eu", "topic::regulation"]
+
+
+def test_all_markets_export_holds_each_shared_card_once(world, tmp_path, collection):
+    result = export(world, tmp_path / "all.apkg", markets=())
+    log = import_apkg(collection, result.path)
+
+    assert len(log.new) == collection.note_count() == len(library_of(world).cards) == 9
+    names = {d.name for d in collection.decks.all_names_and_ids()}
+    assert {"csdrill::European Union::Regulation", "csdrill::France::Etiquette"} <= names
+    assert not [n for n in names if "Germany::European Union" in n or "France::Global" in n]
+
+
+def test_fields_match_the_yaml_text_exactly(world, tmp_path, collection):
+    import_apkg(collection, export(world, tmp_path / "de.apkg").path)
+    notes = notes_by_card_id(collection)
+
+    fact = notes["de-reg-widerruf-frist"]
+    assert fact["Question"] == "Wie lange dauert die Widerrufsfrist für Waren?"
+    assert fact["Answer"] == "14 Tage ab Erhalt der Ware"
+    assert fact["Chinese"] == "德国商品撤回期为 14 天，自收货之日起算。"
+    assert fact["Explanation"] == "§ 355 Abs. 2 BGB; sie beginnt mit dem Erhalt der Ware."
+    assert fact["Choices"] == "<ul><li>7 Tage</li><li>14 Tage ab Erhalt der Ware</li><li>30 Tage</li></ul>"
+    assert notes["de-eti-du-myth"]["Statement"] == "Duzen ist im Kundenservice immer in Ordnung."
+    assert notes["de-eti-du-myth"]["Answer"] == "False"
+    assert notes["de-phr-verzoegerung"]["Phrase"] == (
+        '<span lang="de">Bitte entschuldigen Sie die Verzögerung bei Ihrer Lieferung.</span>')
+    assert notes["gl-phr-ja-wait"]["Phrase"] == '<span lang="ja">お待たせして申し訳ございません。</span>'
+    assert notes["gl-phr-ar-patience"]["Phrase"] == (
+        '<span lang="ar" dir="rtl">شكرًا لصبرك، سنرد عليك خلال ٢٤ ساعة.</span>')
+    assert notes["gl-scn-late"]["Best"] == "Apologise and give a date"
+
+
+def test_source_becomes_a_link_with_an_escaped_href(world, tmp_path, collection):
+    import_apkg(collection, export(world, tmp_path / "de.apkg").path)
+    source = notes_by_card_id(collection)["de-reg-widerruf-frist"]["Source"]
+
+    assert source.startswith(
+        '<a href="https://www.gesetze-im-internet.de/bgb/__355.html?x=1&amp;y=&quot;2&quot;">BGB § 355 Abs. 2</a>')
+    assert "verified 2026-11-01" in source
+
+
+def test_html_in_a_card_shows_as_literal_text(world, tmp_path, collection):
+    import_apkg(collection, export(world, tmp_path / "de.apkg").path)
+    note = notes_by_card_id(collection)["de-reg-escape"]
+
+    assert note["Question"] == "What does &lt;b&gt;x&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt; show?"
+    assert html.unescape(note["Question"]) == "What does <b>x</b> & <script>alert(1)</script> show?"
+    question = note.cards()[0].question()
+    assert "&lt;script&gt;" in question
+    assert "<script>" not in question and "<b>x</b>" not in question
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in note["Source"]
+    assert "Test &amp; check" in note["Source"]
+
+
+def test_arabic_phrases_render_right_to_left(world, tmp_path, collection):
+    import_apkg(collection, export(world, tmp_path / "de.apkg").path)
+    note = notes_by_card_id(collection)["gl-phr-ar-patience"]
+    recognition, production = sorted(note.cards(), key=lambda c: c.ord)
+
+    assert '<span lang="ar" dir="rtl">شكرًا لصبرك، سنرد عليك خلال ٢٤ ساعة.</span>' in recognition.question()
+    assert 'dir="rtl">شكرًا' in production.answer()
+    german = notes_by_card_id(collection)["de-phr-verzoegerung"].cards()[0].question()
+    assert '<span lang="de">Bitte' in german and "rtl" not in german.split("</style>")[-1]
+
+
+# --- re-imports update in place -----------------------------------------------------------------------
+
+
+def test_importing_the_same_file_twice_adds_nothing(world, tmp_path, collection):
+    path = export(world, tmp_path / "de.apkg").path
+    import_apkg(collection, path)
+
+    log = import_apkg(collection, path)
+
+    assert len(log.new) == 0 and len(log.updated) == 0
+    assert len(log.duplicate) == collection.note_count() == 8
+
+
+def test_rebuild_without_changes_keeps_every_mod_and_updates_nothing(world, tmp_path, collection):
+    import_apkg(collection, export(world, tmp_path / "v1.apkg").path)
+    before = {cid: n.mod for cid, n in notes_by_card_id(collection).items()}
+
+    result = export(world, tmp_path / "v2.apkg", now=T0 + 3600)
+    log = import_apkg(collection, result.path)
+
+    assert result.changed == 0
+    assert len(log.new) == len(log.updated) == 0
+    assert {cid: n.mod for cid, n in notes_by_card_id(collection).items()} == before == dict.fromkeys(before, T0)
+
+
+def test_reimport_after_editing_a_card_updates_only_that_note(world, tmp_path, collection):
+    import_apkg(collection, export(world, tmp_path / "v1.apkg").path)
+    before = notes_by_card_id(collection)
+    copy = tmp_path / "edited"
+    shutil.copytree(world, copy)
+    edit(copy, "de/regulation.yaml", "a: 14 Tage ab Erhalt der Ware", "a: 14 Tage ab Erhalt der Ware (§ 355 BGB)")
+    edit(copy, "de/regulation.yaml", "[7 Tage, 14 Tage ab Erhalt der Ware,", "[7 Tage, 14 Tage ab Erhalt der Ware (§ 355 BGB),")
+
+    result = export(copy, tmp_path / "v2.apkg", now=T0 + 60)
+    log = import_apkg(collection, result.path)
+
+    assert result.changed == 1
+    assert len(log.updated) == 1 and len(log.new) == 0
+    after = notes_by_card_id(collection)
+    assert collection.note_count() == len(before) == 8
+    changed = after["de-reg-widerruf-frist"]
+    assert changed.id == before["de-reg-widerruf-frist"].id  # the same note, so review history stays
+    assert changed["Answer"] == "14 Tage ab Erhalt der Ware (§ 355 BGB)"
+    assert changed.mod == T0 + 60
+    untouched = {cid: (n.mod, n.fields) for cid, n in after.items() if cid != "de-reg-widerruf-frist"}
+    assert untouched == {cid: (n.mod, n.fields) for cid, n in before.items() if cid != "de-reg-widerruf-frist"}
+
+
+def test_learners_own_edits_on_untouched_notes_survive_a_reimport(world, tmp_path, collection):
+    import_apkg(collection, export(world, tmp_path / "v1.apkg").path)
+    mine = notes_by_card_id(collection)["eu-reg-withdrawal-period"]
+    mine["Explanation"] = "My own mnemonic"
+    collection.update_note(mine)
+    copy = tmp_path / "edited"
+    shutil.copytree(world, copy)
+    edit(copy, "de/etiquette.yaml", "explain: Siezen", "explain: Grundsätzlich Siezen")
+
+    import_apkg(collection, export(copy, tmp_path / "v2.apkg", now=T0 + 60).path)
+
+    notes = notes_by_card_id(collection)
+    assert notes["eu-reg-withdrawal-period"]["Explanation"] == "My own mnemonic"
+    assert notes["de-eti-du-myth"]["Explanation"].startswith("Grundsätzlich Siezen")
+
+
+def test_same_second_rebuild_still_updates_the_changed_note(world, tmp_path, collection):
+    import_apkg(collection, export(world, tmp_path / "v1.apkg").path)
+    copy = tmp_path / "edited"
+    shutil.copytree(world, copy)
+    edit(copy, "eu/regulation.yaml", "a: 14 days", "a: 14 calendar days")
+
+    log = import_apkg(collection, export(copy, tmp_path / "v2.apkg", now=T0).path)
+
+    assert [n.fields[2] for n in log.updated] == ["14 calendar days"]
+    assert notes_by_card_id(collection)["eu-reg-withdrawal-period"].mod == T0 + 1
+
+
+def test_guid_comes_from_the_card_id_only(world, tmp_path, collection):
+    import_apkg(collection, export(world, tmp_path / "v1.apkg").path)
+    copy = tmp_path / "edited"
+    shutil.copytree(world, copy)
+    edit(copy, "global/skills.yaml", "situation: A customer writes", "situation: A customer in Lyon writes")
+
+    import_apkg(collection, export(copy, tmp_path / "v2.apkg", now=T0 + 5).path)
+
+    note = notes_by_card_id(collection)["gl-scn-late"]
+    assert note.guid == note_guid("gl-scn-late")
+    assert note["Situation"].startswith("A customer in Lyon")
+    assert collection.note_count() == 8
+
+
+def test_unreadable_mod_state_stops_the_export_instead_of_touching_every_note(world, tmp_path, isolated_home):
+    from csdrill.errors import StateError
+
+    (isolated_home / "anki-notes.json").write_text("{not json", encoding="utf-8")
+
+    with pytest.raises(StateError, match=r"anki-notes\.json"):
+        export(world, tmp_path / "de.apkg")
+    assert not list(tmp_path.glob("*.apkg")) and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_mod_state_lives_in_csdrill_home(world, tmp_path, isolated_home):
+    export(world, tmp_path / "de.apkg")
+
+    assert (isolated_home / "anki-notes.json").is_file()
+
+
+def test_deck_ids_are_stable_and_distinct():
+    names = [f"csdrill::{m}::{t}" for m in ("Germany", "France", "European Union") for t in ("Regulation", "Phrase")]
+    ids = [deck_id(name) for name in names]
+    assert ids == [deck_id(name) for name in names]
+    assert len(set(ids)) == len(ids)
+    assert all(1 << 30 <= i < 1 << 31 for i in ids)
+
+
+def test_package_holds_fixed_ids_and_stable_mods(world, tmp_path):
+    """Two builds of unchanged content are the same notes with the same mods, whatever the time."""
+    import sqlite3
+
+    def rows(path):
+        db = tmp_path / f"{path.stem}.anki2"
+        with zipfile.ZipFile(path) as z:
+            db.write_bytes(z.read("collection.anki2"))
+        con = sqlite3.connect(db)
+        try:
+            return sorted(con.execute("SELECT guid, mid, mod, flds, tags FROM notes"))
+        finally:
+            con.close()
+
+    first = rows(export(world, tmp_path / "a.apkg", now=T0).path)
+    second = rows(export(world, tmp_path / "b.apkg", now=T0 + 86_400).path)
+    assert first == second
+    assert {row[2] for row in first} == {T0}
+
+
+# --- note types change in later versions --------------------------------------------------------------
+
+
+def with_extra_fact_field():
+    note_types = dict(NOTE_TYPES)
+    fact = note_types["fact"]
+    note_types["fact"] = dataclasses.replace(fact, fields=(*fact.fields, "Hint"))
+    return note_types
+
+
+def csdrill_note_type_names(col) -> list[str]:
+    return sorted(m.name for m in col.models.all_names_and_ids() if m.name.startswith("csdrill"))
+
+
+def test_changed_note_type_merges_without_plus_duplicates(world, tmp_path, collection):
+    import_apkg(collection, export(world, tmp_path / "v1.apkg").path)
+
+    result = export(world, tmp_path / "v2.apkg", now=T0 + 60, note_types=with_extra_fact_field())
+    log = import_apkg(collection, result.path)  # merge_notetypes=True, as docs/anki.md says
+
+    assert csdrill_note_type_names(collection) == [
+        "csdrill fact", "csdrill phrase", "csdrill scenario", "csdrill true/false"]
+    assert not [m.name for m in collection.models.all_names_and_ids() if m.name.endswith("+")]
+    fact = collection.models.by_name("csdrill fact")
+    assert [f["name"] for f in fact["flds"]][-1] == "Hint"
+    assert len(log.conflicting) == 0 and len(log.new) == 0
+    assert collection.note_count() == 8
+    notes = notes_by_card_id(collection)
+    assert notes["de-reg-widerruf-frist"]["Answer"] == "14 Tage ab Erhalt der Ware"
+    assert notes["de-reg-widerruf-frist"]["Hint"] == ""
+
+
+def test_update_always_once_brings_a_changed_note_types_notes_up_to_date(world, tmp_path, collection):
+    """Anki marks the merged notes as modified at import time, so "If newer" skips them: the one
+    import after a note-type change uses "Update notes: Always" (docs/anki.md)."""
+    import_apkg(collection, export(world, tmp_path / "v1.apkg").path)
+
+    result = export(world, tmp_path / "v2.apkg", now=T0 + 60, note_types=with_extra_fact_field())
+    log = import_apkg(collection, result.path, update_notes=1)  # IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS
+
+    fact_ids = {"de-reg-widerruf-frist", "de-reg-escape", "eu-reg-withdrawal-period"}
+    assert {n.fields[-2] for n in log.updated} == fact_ids  # the Card ID field, before Hint
+    assert len(log.new) == len(log.conflicting) == 0
+    assert csdrill_note_type_names(collection) == [
+        "csdrill fact", "csdrill phrase", "csdrill scenario", "csdrill true/false"]
+    assert {cid: n.mod for cid, n in notes_by_card_id(collection).items() if cid in fact_ids} == dict.fromkeys(
+        fact_ids, T0 + 60)
+
+
+def test_without_merge_a_changed_note_type_is_duplicated(world, tmp_path, collection):
+    """Why docs/anki.md insists on "Merge note types": without it Anki keeps a "+" copy."""
+    import_apkg(collection, export(world, tmp_path / "v1.apkg").path)
+
+    result = export(world, tmp_path / "v2.apkg", now=T0 + 60, note_types=with_extra_fact_field())
+    log = import_apkg(collection, result.path, merge_notetypes=False)
+
+    assert "csdrill fact+" in csdrill_note_type_names(collection)
+    assert len(log.conflicting) == 3  # and the fact notes were not updated
+
+
+# --- the command line ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def builtin_content():
+    """The built-in decks are being written by others; a CLI test needs them to load cleanly."""
+    result = load(today=date.today())
+    if result.problems:
+        pytest.skip(f"built-in content has {len(result.problems)} lint problem(s), e.g. {result.problems[0]}")
+    return result
+
+
+TRAINER_DECK = """\
+deck: test-trainer-de
+title: A trainer's own German cards
+market: de
+topic: phrase
+cards:
+  - id: test-trainer-de-phr-groesse
+    lang: de
+    text: Die Größe fällt klein aus – bitte eine Nummer größer bestellen.
+    meaning: The size runs small; please order one size up.
+    zh: 尺码偏小，请选大一号。
+"""
+
+
+def test_cli_export_de_with_a_trainer_deck_imports_the_whole_pool(cli, tmp_path, collection, builtin_content):
+    trainer = tmp_path / "trainer"
+    write(trainer, "de-extra.yaml", TRAINER_DECK)
+    expected = load([trainer], today=date.today()).library.market_cards("de")
+    output = tmp_path / "out" / "de.apkg"
+    output.parent.mkdir()
+
+    run = cli("export", "anki", "--market", "de", "--decks", str(trainer), "--output", str(output))
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().startswith(f"{len(expected)} notes, ")
+    assert run.stdout.strip().endswith(f"decks → {output}")
+    log = import_apkg(collection, output)
+    assert len(log.new) == collection.note_count() == len(expected)
+    note = notes_by_card_id(collection)["test-trainer-de-phr-groesse"]
+    assert note["Phrase"] == '<span lang="de">Die Größe fällt klein aus – bitte eine Nummer größer bestellen.</span>'
+    names = {collection.decks.name(c.did) for n in notes_by_card_id(collection).values() for c in n.cards()}
+    assert "csdrill::Germany::Phrase" in names
+    assert all(n.startswith(("csdrill::Germany::", "csdrill::European Union::", "csdrill::Global service skills::"))
+               for n in names)
+
+
+def test_cli_full_builtin_export_imports_cleanly(cli, tmp_path, collection, builtin_content):
+    run = cli("export", "anki", cwd=tmp_path, timeout=300)
+
+    assert run.returncode == 0, run.stderr
+    output = tmp_path / "csdrill.apkg"
+    assert re.fullmatch(r"\d+ notes, \d+ cards, \d+ decks → csdrill\.apkg", run.stdout.strip())
+    log = import_apkg(collection, output)
+    assert len(log.new) == collection.note_count() == len(builtin_content.library.cards)
+    assert len(log.conflicting) == len(log.missing_notetype) == len(log.missing_deck) == 0
+    assert len(import_apkg(collection, output).new) == 0
+
+
+def test_cli_default_file_name_names_the_market(cli, tmp_path, builtin_content):
+    run = cli("export", "anki", "--market", "de", "--topic", "regulation", cwd=tmp_path)
+
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "csdrill-de.apkg").is_file()
+    assert run.stdout.strip().endswith("→ csdrill-de.apkg")
+
+
+def test_cli_unknown_market_is_a_usage_error(cli, tmp_path, builtin_content):
+    run = cli("export", "anki", "--market", "dee", cwd=tmp_path)
+
+    assert run.returncode == 2
+    assert "unknown market 'dee'" in run.stderr and "did you mean 'de'" in run.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_unknown_topic_is_a_usage_error(cli, tmp_path, builtin_content):
+    run = cli("export", "anki", "--topic", "regulations", cwd=tmp_path)
+
+    assert run.returncode == 2
+    assert "unknown topic 'regulations'" in run.stderr
+
+
+@pytest.mark.parametrize("where", ["missing-folder/out.apkg", "read-only/out.apkg", ".", "x" * 300 + ".apkg"])
+def test_cli_unwritable_output_is_a_usage_error(cli, tmp_path, where, builtin_content):
+    (tmp_path / "read-only").mkdir()
+    (tmp_path / "read-only").chmod(0o555)
+    if where.startswith("read-only") and os.access(tmp_path / "read-only", os.W_OK):
+        pytest.skip("running as a user who can write anywhere (root)")
+    try:
+        run = cli("export", "anki", "--market", "de", "--output", str(tmp_path / where))
+    finally:
+        (tmp_path / "read-only").chmod(0o755)
+
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.startswith(f"csdrill: cannot write {tmp_path / where}")
+    assert "Traceback" not in run.stderr
+    assert not list((tmp_path / "read-only").iterdir())
+
+
+def test_progress_reports_every_note(world, tmp_path):
+    calls = []
+    result = export(world, tmp_path / "de.apkg", progress=lambda done, total: calls.append((done, total)))
+
+    assert calls[-1] == (result.notes, result.notes)
+    assert [done for done, _ in calls] == list(range(1, result.notes + 1))
+
+
+def test_version_does_not_import_genanki():
+    code = (
+        "import sys\n"
+        "sys.argv = ['csdrill', '--version']\n"
+        "from csdrill.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('genanki' in sys.modules, 'csdrill.anki.package' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["csdrill", run.stdout.split()[1], "False", "False"]
