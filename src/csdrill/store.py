@@ -108,9 +108,8 @@ def to_db(moment: datetime) -> str:
 
 
 def from_db(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    # fromisoformat reads the trailing Z (Python 3.11+) and is ~50x faster than strptime.
+    return None if text is None else datetime.fromisoformat(text)
 
 
 @dataclass(frozen=True)
@@ -216,6 +215,27 @@ class Store:
             (user,),
         )
         return {(r[0], r[1]): _memory(r[2:]) for r in rows}
+
+    def memory(self, user: str, card_id: str, direction: str) -> Memory | None:
+        row = self.db.execute(
+            "SELECT state, step, stability, difficulty, due, last_review FROM card_state "
+            "WHERE user = ? AND card_id = ? AND direction = ?",
+            (user, card_id, direction),
+        ).fetchone()
+        return _memory(row) if row else None
+
+    def known_keys(self, user: str) -> set[tuple[str, str]]:
+        """Every card × direction this user has seen (no dates parsed: this is on the start-up path)."""
+        return set(self.db.execute("SELECT card_id, direction FROM card_state WHERE user = ?", (user,)))
+
+    def due_keys(self, user: str, now: datetime, limit: int | None = None) -> list[tuple[str, str]]:
+        """(card_id, direction) due by `now`, most overdue first, straight from the (user, due) index."""
+        sql = "SELECT card_id, direction FROM card_state WHERE user = ? AND due <= ? ORDER BY due"
+        params: tuple = (user, to_db(now))
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
+        return list(self.db.execute(sql, params))
 
     def due(self, user: str, now: datetime, limit: int | None = None) -> list[tuple[str, str, datetime]]:
         """(card_id, direction, due) of cards due by `now`, most overdue first, by index."""

@@ -89,8 +89,8 @@ def quiz(
 
     with Store() as store:
         items = items_for(cards)
-        due = [(c, d) for c, d, _ in store.due(user, now)]
-        known = set(store.memories(user))
+        due = store.due_keys(user, now)
+        known = store.known_keys(user)
         introduced = len(store.introduced_since(user, start_of_today(now)))
         queue = build_queue(items, due, known, introduced, new, limit, rng)
         if not queue.items:

@@ -32,17 +32,22 @@ class Session:
                  clock: Callable[[], datetime]):
         self.store, self.scheduler, self.user, self.clock = store, scheduler, user, clock
         self.items = items
-        self.memories: dict[tuple[str, str], Memory] = store.memories(user)
+        self.memories: dict[tuple[str, str], Memory | None] = {}  # read lazily, one card at a time
         self.summary = Summary()
 
+    def _memory(self, item: Item) -> Memory | None:
+        if item.key not in self.memories:
+            self.memories[item.key] = self.store.memory(self.user, *item.key)
+        return self.memories[item.key]
+
     def is_new(self, item: Item) -> bool:
-        return item.key not in self.memories
+        return self._memory(item) is None
 
     def record(self, question: Question, outcome: Outcome, asked_at: datetime) -> Memory:
         """Schedule and save one answer (committed before this returns)."""
         item = question.item
         now = self.clock()
-        before = self.memories.get(item.key)
+        before = self._memory(item)
         after = self.scheduler.review(before, outcome.rating, now)
         review = Review(
             user=self.user, card_id=item.card.id, direction=item.direction, rating=outcome.rating,
@@ -62,9 +67,8 @@ class Session:
 
     def finish(self, end_of_tomorrow: datetime) -> Summary:
         keys = {item.key for item in self.items}
-        self.summary.due_tomorrow = sum(
-            1 for key, memory in self.memories.items() if key in keys and memory.due <= end_of_tomorrow
-        )
+        due = self.store.due_keys(self.user, end_of_tomorrow)
+        self.summary.due_tomorrow = sum(1 for key in due if key in keys)
         return self.summary
 
 
