@@ -93,7 +93,8 @@ def imports_of(args: list[str], env, stdin: str | None = None) -> str:
         if name != "imported package" and not name.startswith("csdrill") and name not in names:
             names.append(name)
     # Some entries are imports that failed and were caught (msvcrt, nt): skip those the same way.
-    return f"import importlib\nfor name in {names!r}:\n    try: importlib.import_module(name)\n    except ImportError: pass"
+    loop = "\n    try: importlib.import_module(name)\n    except ImportError: pass"
+    return f"import importlib\nfor name in {names!r}:{loop}"
 
 
 def startup(env, repeat) -> dict:
@@ -139,19 +140,19 @@ def deck_loads(root: Path, sizes, repeat) -> dict:
     for size in sizes:
         folder = make_decks(root / f"decks-{size}", size)
         files = sorted(folder.glob("bench-*.yaml"))
-        raw = median_seconds(lambda: [yaml.load(f.read_text("utf-8"), Loader=yaml.CSafeLoader) for f in files],
-                             1 if size >= 100_000 else repeat)
+        raw = median_seconds(lambda files=files: [yaml.load(f.read_text("utf-8"), Loader=yaml.CSafeLoader)
+                                                  for f in files], 1 if size >= 100_000 else repeat)
         cache = root / f"home-{size}"
         os.environ["CSDRILL_HOME"] = str(cache)
 
-        def cold():
+        def cold(cache=cache, folder=folder):
             subprocess.run(["rm", "-rf", str(cache / "cache")], check=True)
             result = load([folder], include_builtin=False)
             assert not result.problems, result.problems[:3]
 
         cold_s = median_seconds(cold, 1 if size >= 100_000 else repeat)
         load([folder], include_builtin=False)
-        warm_s = median_seconds(lambda: load([folder], include_builtin=False), repeat)
+        warm_s = median_seconds(lambda folder=folder: load([folder], include_builtin=False), repeat)
         out[size] = {"raw": raw, "cold": cold_s, "warm": warm_s}
     return out
 
@@ -183,8 +184,8 @@ def due_queue(root: Path, reviews: int, repeat: int) -> dict:
         store.db.executemany(
             "INSERT INTO reviews (user, card_id, direction, rating, mode, answered_at, duration_ms, state_before) "
             "VALUES (?, ?, 'recall', ?, 'choice', ?, 1000, 'review')",
-            ((("agent", f"bench-reg-{i % cards}", rng.randint(1, 4),
-               to_db(now - timedelta(minutes=i))) for i in range(reviews))),
+            (("agent", f"bench-reg-{i % cards}", rng.randint(1, 4),
+               to_db(now - timedelta(minutes=i))) for i in range(reviews)),
         )
         store.db.executemany(
             "INSERT INTO card_state (user, card_id, direction, state, step, stability, difficulty, due, last_review, "

@@ -201,7 +201,7 @@ def test_two_concurrent_sessions_keep_every_answer(world):
         for user in ("ana", "ben")
     ]
     outputs = [p.communicate("1\n" * 25, timeout=60) for p in procs]
-    for proc, (out, err) in zip(procs, outputs):
+    for proc, (out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
         assert "saved 25 answers" in out
     assert len(stored("ana")) == 25 and len(stored("ben")) == 25

@@ -96,7 +96,7 @@ def default_user() -> str:
         import getpass
 
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
+    except Exception:
         return "default"
 
 
@@ -347,7 +347,7 @@ class Store:
         names = [c[0] for c in cursor.description]
         out = []
         for row in cursor:
-            record = dict(zip(names, row))
+            record = dict(zip(names, row, strict=True))
             record["by_topic"] = json.loads(record["by_topic"])
             record["answers"] = json.loads(record["answers"])
             record["passed"] = None if record["passed"] is None else bool(record["passed"])

@@ -52,7 +52,7 @@ def main() -> None:
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         sys.exit(130)
-    except Exception as err:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as err:
         if os.environ.get("CSDRILL_DEBUG"):
             raise
         report_and_exit(err)

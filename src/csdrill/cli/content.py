@@ -37,14 +37,14 @@ def markets(decks: list[Path] = DecksOption, as_json: bool = JsonOption) -> None
     if as_json:
         print_json(rows)
         return
+    from rich import box
     from rich.table import Table
 
     from csdrill.ui.console import stdout
 
-    from rich import box
-
     table = Table(title="csdrill markets", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                  caption="Cards per topic (regulation, etiquette, phrase, scenario, skill), including those inherited from pools.",
+                  caption="Cards per topic (regulation, etiquette, phrase, scenario, skill), "
+                  "including those inherited from pools.",
                   caption_justify="left")
     table.add_column("code", no_wrap=True)
     table.add_column("market", min_width=12)

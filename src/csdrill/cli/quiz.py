@@ -46,13 +46,18 @@ def check_topics(library, market: str, topics: list[str]) -> tuple[str, ...]:
 
 @app.command()
 def quiz(
-    market: str = typer.Option(..., "--market", "-m", help="Market to drill, e.g. de, us, jp (see `csdrill markets`). Its pools (eu, global) come along; a pool cannot be drilled by itself."),
-    topic: list[str] = typer.Option(None, "--topic", "-t", help=f"Only these topics (repeatable): {', '.join(TOPICS)}."),
+    market: str = typer.Option(
+        ..., "--market", "-m",
+        help="Market to drill, e.g. de, us, jp (see `csdrill markets`). Its pools (eu, global) come along; "
+        "a pool cannot be drilled by itself."),
+    topic: list[str] = typer.Option(
+        None, "--topic", "-t", help=f"Only these topics (repeatable): {', '.join(TOPICS)}."),
     mode: str = typer.Option("auto", "--mode", help=MODE_HELP),
     new: int = typer.Option(10, "--new", min=0, help="New cards per day (cards already introduced today count)."),
     limit: int = typer.Option(50, "--limit", min=1, help="Most cards in this session."),
     user: str = typer.Option(None, "--user", "-u", help="Learner name (default: CSDRILL_USER, then your login name)."),
-    retention: float = typer.Option(0.9, "--retention", min=0.7, max=0.99, help="Desired retention for FSRS scheduling."),
+    retention: float = typer.Option(
+        0.9, "--retention", min=0.7, max=0.99, help="Desired retention for FSRS scheduling."),
     seed: int = typer.Option(None, "--seed", help="Seed for the order of new cards and options (replayable sessions)."),
     decks: list[Path] = DecksOption,
 ) -> None:

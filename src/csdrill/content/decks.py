@@ -40,7 +40,7 @@ def read_deck(
     elif not isinstance(raw_cards, Seq) or not raw_cards:
         fields.problem(fields.at("cards"), "'cards' must be a non-empty list of cards")
     else:
-        for raw, where in zip(raw_cards, raw_cards.item_locs):
+        for raw, where in zip(raw_cards, raw_cards.item_locs, strict=True):
             if not isinstance(raw, Map):
                 problems.append(Problem(where, "each card must be a mapping of fields"))
                 continue

@@ -79,7 +79,7 @@ class Fields:
             self.problem(self.at(key), f"'{key}' must be a list, not a {_kind(value)}")
             return ()
         items = []
-        for item, where in zip(value, value.item_locs):
+        for item, where in zip(value, value.item_locs, strict=True):
             if not isinstance(item, str) or not item.strip():
                 self.problem(where, f"each entry of '{key}' must be non-empty text")
             else:

@@ -19,7 +19,7 @@ def read_markets(root: Map, path: str, known: dict[str, Market], problems: list[
         top.problem(top.at("markets"), "'markets' must be a list of markets")
         return []
     found: list[Market] = []
-    for raw, where in zip(entries, entries.item_locs):
+    for raw, where in zip(entries, entries.item_locs, strict=True):
         if not isinstance(raw, Map):
             problems.append(Problem(where, "each market must be a mapping"))
             continue
