@@ -1,1 +1,224 @@
-"""csdrill exam commands."""
+"""`csdrill exam`, `scores`, `check` and `report`: baseline exams that scripts can read."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from csdrill.cli import app
+from csdrill.cli.options import DecksOption, JsonOption, print_json
+from csdrill.errors import UsageError
+
+UserOption = typer.Option(
+    None, "--user", "-u", help="Learner name (default: CSDRILL_USER, then your login name).")
+EXIT_PASSED, EXIT_FAILED, EXIT_NO_ATTEMPT, EXIT_INTERRUPTED = 0, 1, 3, 130
+
+
+def find_quiz(quizzes, wanted: str):
+    """The quiz with this id (or read from this file), or UsageError listing the quizzes."""
+    from csdrill.content.fields import did_you_mean
+    from csdrill.content.loader import display_path
+
+    as_file = Path(wanted)
+    for quiz in quizzes:
+        if quiz.id == wanted or (as_file.suffix in (".yaml", ".yml") and quiz.path == display_path(as_file)):
+            return quiz
+    ids = sorted(q.id for q in quizzes)
+    raise UsageError(
+        f"unknown quiz '{wanted}'{did_you_mean(wanted, ids)}; quizzes: {', '.join(ids) or 'none'}")
+
+
+def _quiz_dirs(quiz_arg: str, decks: list[Path] | None) -> list[Path]:
+    """Extra content folders, plus the quiz file itself when QUIZ is a path to one."""
+    from csdrill.content.loader import extra_deck_dirs
+
+    dirs = extra_deck_dirs(decks)
+    path = Path(quiz_arg)
+    if path.suffix in (".yaml", ".yml"):
+        if not path.is_file():
+            raise UsageError(f"no such quiz file: {quiz_arg}")
+        dirs.append(path)
+    return dirs
+
+
+@app.command()
+def exam(
+    quiz_id: str = typer.Argument(
+        ..., metavar="QUIZ", help="Quiz id (the `quiz:` of a quizzes/*.yaml file) or a quiz file."),
+    user: str = UserOption,
+    seed: int = typer.Option(
+        None, "--seed", help="Override the quiz's seed (same seed: same questions, same order)."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the result as JSON on stdout at the end (the exam is shown on stderr)."),
+    learn: bool = typer.Option(
+        False, "--learn", help="Also record each answer as a spaced-repetition review."),
+    decks: list[Path] = DecksOption,
+) -> None:
+    """Take a baseline exam: the quiz's questions, no feedback until the end, then score and what was missed.
+
+    Every answer is saved at once. Exit 0 passed, 1 failed, 2 bad input, 130 interrupted
+    (Ctrl-C or end of input before the last question: recorded as incomplete, never as a score).
+    When a time limit runs out the exam ends and unanswered questions count as wrong.
+    Piped input answers one line per question (option numbers, or the typed answer).
+
+    Example: printf '2\\n1\\n...' | csdrill exam onboarding-de --user ana
+    """
+    from csdrill.cli.quiz import now_utc
+    from csdrill.content.loader import load_or_raise
+    from csdrill.exam.results import attempt_result
+    from csdrill.exam.runner import run_exam
+    from csdrill.exam.selection import select_questions
+    from csdrill.store import Store, default_user
+    from csdrill.ui import exam_view
+    from csdrill.ui.console import stderr, stdout
+    from csdrill.ui.prompts import LinePrompts, prompts_for_terminal
+
+    content = load_or_raise(_quiz_dirs(quiz_id, decks))
+    quiz = find_quiz(content.quizzes, quiz_id)
+    seed = quiz.seed if seed is None else seed
+    questions = select_questions(quiz, content.library, seed)
+    user = user or default_user()
+    # With --json, stdout carries only the JSON: the exam itself is shown on stderr.
+    console = stderr() if as_json else stdout()
+    prompts = prompts_for_terminal()
+    if as_json and isinstance(prompts, LinePrompts):
+        prompts = LinePrompts(stdout=sys.stderr)
+
+    exam_view.show_intro(console, quiz, len(questions), seed)
+    with Store() as store:
+        learn_fn = None
+        if learn:
+            from csdrill.drill.scheduling import Scheduler
+            from csdrill.drill.session import Session
+
+            learn_fn = Session(store, Scheduler(), user, [q.item for q in questions], now_utc).record
+        attempt = run_exam(quiz, questions, store=store, user=user, seed=seed, clock=now_utc,
+                           ask=_asker(prompts, console, len(questions)), learn=learn_fn)
+    if attempt.interrupted:
+        exam_view.show_interrupted(console, attempt, len(questions))
+    else:
+        exam_view.show_result(console, attempt)
+    if as_json:
+        print_json(attempt_result(attempt))
+    if attempt.interrupted:
+        raise typer.Exit(EXIT_INTERRUPTED)
+    raise typer.Exit(EXIT_PASSED if attempt.result.passed else EXIT_FAILED)
+
+
+def _asker(prompts, console, total: int):
+    """Show a question and return the graded Outcome; end of input becomes ExamInterrupted."""
+    from csdrill.drill.questions import grade_choice, grade_typed_answer
+    from csdrill.exam.runner import ExamInterrupted
+    from csdrill.ui import exam_view, quiz_view
+    from csdrill.ui.prompts import EndOfInput
+
+    def ask(number: int, question):
+        exam_view.show_question(console, question, number, total)
+        try:
+            if question.mode == "choice":
+                if not prompts.shows_options_itself:
+                    quiz_view.show_options(console, question)
+                return grade_choice(question, prompts.choose(question.options))
+            return grade_typed_answer(question, prompts.typed(question.hint))
+        except EndOfInput:
+            raise ExamInterrupted from None
+
+    return ask
+
+
+@app.command()
+def scores(
+    user: str = typer.Option(None, "--user", "-u", help="Only this learner (default: everyone)."),
+    quiz: str = typer.Option(None, "--quiz", "-q", help="Only this quiz id."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Exam attempt history: every attempt, complete or not, oldest first."""
+    from csdrill.exam.results import history_row
+    from csdrill.store import Store
+
+    with Store() as store:
+        rows = [history_row(r) for r in store.attempts(user, quiz)]
+    if as_json:
+        print_json(rows)
+        return
+    from csdrill.ui.console import stdout
+    from csdrill.ui.exam_view import rows_table
+
+    columns = ("started_at", "user", "quiz_id", "status", "score", "passed")
+    stdout().print(rows_table(f"{len(rows)} exam attempts", rows, columns))
+
+
+@app.command()
+def check(
+    quiz_id: str = typer.Argument(..., metavar="QUIZ", help="Quiz id."),
+    user: str = UserOption,
+    min_percent: float = typer.Option(
+        None, "--min", min=0, max=100, help="Pass mark to apply instead of the attempt's own."),
+    as_json: bool = JsonOption,
+    decks: list[Path] = DecksOption,
+) -> None:
+    """Did this user pass? For onboarding scripts: reads the latest complete attempt.
+
+    Exit 0 when it meets the pass mark (or --min), 1 when it does not, 3 when there is no complete
+    attempt yet, 2 for an unknown quiz. `--json` prints user, quiz, score, pass_mark, passed,
+    taken_at and by_topic (nulls when there is no attempt).
+    """
+    from csdrill.content.loader import load
+    from csdrill.exam.results import check_result, latest_complete
+    from csdrill.store import Store, default_user
+
+    # Other people's broken decks must not break an onboarding script: only the quiz must load.
+    content = load(_quiz_dirs(quiz_id, decks))
+    quiz = find_quiz(content.quizzes, quiz_id)
+    user = user or default_user()
+    with Store() as store:
+        record = latest_complete(store.attempts(user, quiz.id, complete_only=True))
+    result = check_result(user, quiz.id, record, min_percent)
+    if as_json:
+        print_json(result)
+    else:
+        print(_check_line(result))
+    if result["passed"] is None:
+        raise typer.Exit(EXIT_NO_ATTEMPT)
+    raise typer.Exit(EXIT_PASSED if result["passed"] else EXIT_FAILED)
+
+
+def _check_line(result: dict) -> str:
+    if result["passed"] is None:
+        return f"{result['user']} has not completed {result['quiz']} yet"
+    verdict = "passed" if result["passed"] else "did not pass"
+    return (f"{result['user']} {verdict} {result['quiz']}: {result['score']:g}% "
+            f"(pass mark {result['pass_mark']:g}%) on {result['taken_at'][:10]}")
+
+
+@app.command()
+def report(
+    quiz: str = typer.Option(None, "--quiz", "-q", help="Only this quiz id."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+) -> None:
+    """Every user's latest and best exam result, for a trainer whose team shares one CSDRILL_HOME."""
+    from csdrill.exam.results import team_report
+    from csdrill.store import Store
+
+    if fmt not in ("table", "csv", "json"):
+        raise UsageError(f"unknown format '{fmt}'; formats: table, csv, json")
+    with Store() as store:
+        rows = team_report(store.attempts(quiz_id=quiz, complete_only=True))
+    columns = ("quiz", "user", "attempts", "latest_score", "latest_passed", "latest_at", "best_score",
+               "best_passed", "best_at", "pass_mark")
+    if fmt == "json":
+        print_json(rows)
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        from csdrill.ui.console import stdout
+        from csdrill.ui.exam_view import rows_table
+
+        shown = ("quiz", "user", "attempts", "latest_score", "latest_passed", "latest_at", "best_score")
+        stdout().print(rows_table("Exam results: latest and best per user", rows, shown))

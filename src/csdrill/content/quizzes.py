@@ -92,7 +92,6 @@ def read_quiz(root: Map, path: str, library: Library, problems: list[Problem]) -
     """Validate one quiz mapping against the library; return the Quiz, or None when it is broken."""
     before = len(problems)
     fields = Fields(root, f"quiz in {path}", problems)
-    fields.check_keys(QUIZ_KEYS)
     quiz_id = fields.ident("quiz")
     if quiz_id:
         fields.what = f"quiz '{quiz_id}'"
@@ -101,6 +100,7 @@ def read_quiz(root: Map, path: str, library: Library, problems: list[Problem]) -
             fields.problem(fields.at("quiz"), f"quiz id '{quiz_id}' is already used at {seen[quiz_id]}")
         else:
             seen[quiz_id] = fields.at("quiz")
+    fields.check_keys(QUIZ_KEYS)
     title = fields.text("title", required=True)
     description = fields.text("description")
     markets = _markets(fields, library)
