@@ -151,8 +151,10 @@ def test_line_mode_from_the_issue(cli):
 
 
 def test_line_mode_eof_ends_cleanly_after_saving(cli, world):
-    result = cli("quiz", "--market", "zz", "--decks", str(world), "--mode", "choice", input="1\n")
+    result = cli("quiz", "--market", "zz", "--decks", str(world), "--mode", "choice", "--topic", "regulation",
+                 "--topic", "scenario", input="1\n")
     assert result.returncode == 0
+    assert "[1/2]" in result.stdout and "[2/2]" in result.stdout
     assert "saved 1 answer" in result.stdout
     assert len(stored()) == 1
 
@@ -251,11 +253,13 @@ def test_nothing_due_says_when_next(cli, world):
 
 def test_new_cards_per_day_counts_those_already_introduced(cli, world):
     env = {"CSDRILL_NOW": "2026-05-01T10:00:00+00:00"}
-    one = cli("quiz", "--market", "zz", "--decks", str(world), "--new", "1", "--mode", "choice", input="1\n",
-              env=env)
+    choice_only = ("--topic", "regulation", "--topic", "scenario")
+    one = cli("quiz", "--market", "zz", "--decks", str(world), "--new", "1", "--mode", "choice", *choice_only,
+              input="1\n", env=env)
     assert "[1/1]" in one.stdout
     env = {"CSDRILL_NOW": "2026-05-01T10:00:05+00:00"}
-    two = cli("quiz", "--market", "zz", "--decks", str(world), "--new", "1", "--mode", "choice", input="", env=env)
+    two = cli("quiz", "--market", "zz", "--decks", str(world), "--new", "1", "--mode", "choice", *choice_only,
+              input="", env=env)
     # The one card seen is not due yet and today's single new card is used up.
     assert "new cards are waiting: run with --new 11" in two.stdout
 

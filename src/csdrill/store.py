@@ -140,13 +140,28 @@ class Store:
             self.home.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.db.execute("PRAGMA journal_mode = WAL")
+            self._enable_wal()
             self.db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except sqlite3.DatabaseError as err:
             raise self._unusable(err) from None
         except OSError as err:
             raise StateError(f"cannot create the progress folder {self.home}: {err.strerror}") from None
+
+    def _enable_wal(self) -> None:
+        # Switching a new file to WAL needs a lock that SQLite does not wait for through the busy
+        # timeout, so two terminals opening a fresh database at once would clash: retry briefly.
+        import time
+
+        for _ in range(100):
+            try:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err):
+                    raise
+                time.sleep(0.05)
+        self.db.execute("PRAGMA journal_mode = WAL")
 
     def _unusable(self, err: Exception) -> StateError:
         return StateError(
