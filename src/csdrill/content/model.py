@@ -22,14 +22,14 @@ class Market:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     title: str
     url: str
     verified: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 100,000 cards must fit in little memory
 class Card:
     """One card. Which optional fields are set depends on `kind`."""
 
