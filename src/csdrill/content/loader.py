@@ -12,7 +12,7 @@ from csdrill.content.decks import read_deck
 from csdrill.content.markets import check_includes, read_markets
 from csdrill.content.model import Deck, Library, Market
 from csdrill.content.problems import ContentError, Location, Problem
-from csdrill.content.yamltree import Map, YamlProblem, parse
+from csdrill.content.yamltree import Map, YamlProblem, parse, value_loc
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -186,7 +186,7 @@ def load(
             if cache and len(problems) == before:
                 cache.put(source.path, source.data, key, deck)
 
-    _check_card_ids(card_ids, problems)
+    _check_unique_ids(card_ids, "card", problems)
     cards = {card.id: card for deck in decks for card in deck.cards}
     _check_deck_ids(decks, problems)
     library = Library(markets=markets, decks=decks, cards=cards)
@@ -194,21 +194,26 @@ def load(
     if quiz_sources:
         from csdrill.content.quizzes import read_quiz
 
+        quiz_ids = []
         for source in quiz_sources:
+            if isinstance(source.root.get("quiz"), str):
+                quiz_ids.append((source.root["quiz"].strip(), value_loc(source.root, "quiz")))
             quiz = read_quiz(source.root, source.shown, library, problems)
             if quiz:
                 result.quizzes.append(quiz)
+        _check_unique_ids(quiz_ids, "quiz", problems)
     result.problems.sort()
     return result
 
 
-def _check_card_ids(card_ids: list[tuple[str, Location]], problems: list[Problem]) -> None:
+def _check_unique_ids(ids: list[tuple[str, Location]], what: str, problems: list[Problem]) -> None:
+    """Each id once: a repeat is reported where it stands, naming where the id was first used."""
     first_seen: dict[str, Location] = {}
-    for card_id, where in card_ids:
-        if card_id in first_seen:
-            problems.append(Problem(where, f"card id '{card_id}' is already used at {first_seen[card_id]}"))
+    for ident, where in ids:
+        if ident in first_seen:
+            problems.append(Problem(where, f"{what} id '{ident}' is already used at {first_seen[ident]}"))
         else:
-            first_seen[card_id] = where
+            first_seen[ident] = where
 
 
 def _check_deck_ids(decks: list[Deck], problems: list[Problem]) -> None:

@@ -82,12 +82,6 @@ def default_seed(quiz_id: str) -> int:
     return zlib.crc32(quiz_id.encode("utf-8"))
 
 
-def _seen_quizzes(library: Library) -> dict[str, Location]:
-    # The loader reads quiz files one by one into the same Library; remembering the ids on it
-    # lets a duplicate id across files be reported without any global state.
-    return vars(library).setdefault("_quiz_ids", {})
-
-
 def read_quiz(root: Map, path: str, library: Library, problems: list[Problem]) -> Quiz | None:
     """Validate one quiz mapping against the library; return the Quiz, or None when it is broken."""
     before = len(problems)
@@ -95,11 +89,6 @@ def read_quiz(root: Map, path: str, library: Library, problems: list[Problem]) -
     quiz_id = fields.ident("quiz")
     if quiz_id:
         fields.what = f"quiz '{quiz_id}'"
-        seen = _seen_quizzes(library)
-        if quiz_id in seen:
-            fields.problem(fields.at("quiz"), f"quiz id '{quiz_id}' is already used at {seen[quiz_id]}")
-        else:
-            seen[quiz_id] = fields.at("quiz")
     fields.check_keys(QUIZ_KEYS)
     title = fields.text("title", required=True)
     description = fields.text("description")
