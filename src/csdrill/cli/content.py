@@ -114,6 +114,15 @@ def resolve_market(library, code: str, allow_pool: bool = False) -> str:
     return code
 
 
+def check_topic(topic: str) -> str:
+    """The topic, or UsageError (exit 2) listing the topics, with a 'did you mean'."""
+    from csdrill.content.fields import did_you_mean
+
+    if topic not in TOPICS:
+        raise UsageError(f"unknown topic '{topic}'{did_you_mean(topic, TOPICS)}; topics: {', '.join(TOPICS)}")
+    return topic
+
+
 @app.command()
 def show(card_id: str = typer.Argument(..., help="The card's id, as shown in lint output, stats or exam results."),
          decks: list[Path] = DecksOption, as_json: bool = JsonOption) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from csdrill.cli import app
-from csdrill.cli.content import resolve_market
+from csdrill.cli.content import check_topic, resolve_market
 from csdrill.cli.options import DecksOption, load_content
 from csdrill.content.model import TOPICS
 from csdrill.errors import UsageError
@@ -49,13 +49,7 @@ def _selection(decks, markets, topics):
 
     library = load_content(decks).library
     codes = list(dict.fromkeys(resolve_market(library, m, allow_pool=True) for m in markets or ()))
-    topics = list(dict.fromkeys(t.strip().lower() for t in topics or ()))
-    for topic in topics:
-        if topic not in TOPICS:
-            from csdrill.content.fields import did_you_mean
-
-            hint = did_you_mean(topic, TOPICS)
-            raise UsageError(f"unknown topic '{topic}'{hint}; topics: {', '.join(TOPICS)}")
+    topics = list(dict.fromkeys(check_topic(t.strip().lower()) for t in topics or ()))
     cards = select_cards(library, codes, topics)
     if not cards:
         raise UsageError("no cards to export for this --market/--topic selection")

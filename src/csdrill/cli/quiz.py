@@ -33,11 +33,10 @@ def now_utc() -> datetime:
 
 
 def check_topics(library, market: str, topics: list[str]) -> tuple[str, ...]:
-    from csdrill.content.fields import did_you_mean
+    from csdrill.cli.content import check_topic
 
     for topic in topics:
-        if topic not in TOPICS:
-            raise UsageError(f"unknown topic '{topic}'{did_you_mean(topic, TOPICS)}; topics: {', '.join(TOPICS)}")
+        check_topic(topic)
         if not library.market_cards(market, (topic,)):
             have = [t for t in TOPICS if library.market_cards(market, (t,))]
             raise UsageError(f"market '{market}' has no {topic} cards; it has: {', '.join(have)}")
