@@ -252,15 +252,6 @@ class Store:
             params += (limit,)
         return list(self.db.execute(sql, params))
 
-    def due(self, user: str, now: datetime, limit: int | None = None) -> list[tuple[str, str, datetime]]:
-        """(card_id, direction, due) of cards due by `now`, most overdue first, by index."""
-        sql = "SELECT card_id, direction, due FROM card_state WHERE user = ? AND due <= ? ORDER BY due"
-        params: tuple = (user, to_db(now))
-        if limit is not None:
-            sql += " LIMIT ?"
-            params += (limit,)
-        return [(r[0], r[1], from_db(r[2])) for r in self.db.execute(sql, params)]
-
     def next_due(self, user: str, after: datetime) -> list[tuple[str, str, datetime]]:
         rows = self.db.execute(
             "SELECT card_id, direction, due FROM card_state WHERE user = ? AND due > ? ORDER BY due",
