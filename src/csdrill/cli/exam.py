@@ -111,11 +111,11 @@ def _asker(prompts, console, total: int):
     """Show a question and return the graded Outcome; end of input becomes ExamInterrupted."""
     from csdrill.drill.questions import grade_choice, grade_typed_answer
     from csdrill.exam.runner import ExamInterrupted
-    from csdrill.ui import exam_view, quiz_view
+    from csdrill.ui import quiz_view
     from csdrill.ui.prompts import EndOfInput
 
     def ask(number: int, question):
-        exam_view.show_question(console, question, number, total)
+        quiz_view.show_question(console, question, number, total, show_card_id=False)
         try:
             if question.mode == "choice":
                 if not prompts.shows_options_itself:

@@ -10,7 +10,6 @@ from rich.table import Table
 from rich.text import Text
 
 from csdrill.content.quizzes import Quiz
-from csdrill.drill.questions import Question
 from csdrill.exam.runner import Attempt
 from csdrill.ui.quiz_view import TOPIC_LABELS
 
@@ -23,17 +22,6 @@ def show_intro(console: Console, quiz: Quiz, count: int, seed: int) -> None:
     console.print(Text(line, style="dim"))
     console.print(Text("No feedback until the end. Ctrl-C stops the exam "
                        "(it is then recorded as incomplete).", style="dim"))
-
-
-def show_question(console: Console, question: Question, number: int, total: int) -> None:
-    card = question.item.card
-    header = Text(f"[{number}/{total}] ", style="dim")
-    header.append(TOPIC_LABELS.get(card.topic, card.topic), style="cyan")
-    console.print()
-    console.print(header)
-    if question.hint:
-        console.print(Text(question.hint, style="dim"))
-    console.print(Text(question.prompt, style="bold"))
 
 
 def show_result(console: Console, attempt: Attempt) -> None:

@@ -17,11 +17,14 @@ TOPIC_LABELS = {"regulation": "Regulation", "etiquette": "Etiquette", "phrase": 
                 "scenario": "Scenario", "skill": "Service skill"}
 
 
-def show_question(console: Console, question: Question, number: int, total: int, is_new: bool) -> None:
+def show_question(console: Console, question: Question, number: int, total: int, is_new: bool = False,
+                  show_card_id: bool = True) -> None:
+    """The question's header and prompt. Exams leave out the card id and the "new" marker."""
     card = question.item.card
     header = Text(f"[{number}/{total}] ", style="dim")
     header.append(TOPIC_LABELS.get(card.topic, card.topic), style="cyan")
-    header.append(f" · {card.id}", style="dim")
+    if show_card_id:
+        header.append(f" · {card.id}", style="dim")
     if is_new:
         header.append(" · new", style="yellow")
     console.print()
