@@ -87,7 +87,8 @@ def imported_modules(*args: str) -> set[str]:
 
 def test_version_imports_no_heavy_modules():
     modules = imported_modules("--version")
-    for heavy in ("genanki", "fsrs", "questionary", "sqlite3", "anki", "yaml", "csdrill.store"):
+    for heavy in ("genanki", "fsrs", "questionary", "sqlite3", "anki", "yaml", "csdrill.store",
+                  "csdrill.content.model", "rich"):
         assert heavy not in modules, heavy
 
 

@@ -8,7 +8,7 @@ import typer
 
 from csdrill.cli import app
 from csdrill.cli.options import DecksOption, JsonOption, load_content, print_json
-from csdrill.content.model import TOPICS
+from csdrill.content.vocabulary import TOPICS
 from csdrill.errors import UsageError
 
 

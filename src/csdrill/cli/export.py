@@ -12,7 +12,7 @@ import typer
 from csdrill.cli import app
 from csdrill.cli.content import check_topic, resolve_market
 from csdrill.cli.options import DecksOption, load_content
-from csdrill.content.model import TOPICS
+from csdrill.content.vocabulary import TOPICS
 from csdrill.errors import UsageError
 
 export_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")

@@ -6,8 +6,9 @@ import unicodedata
 from datetime import date
 
 from csdrill.content.fields import LANG_PATTERN, Fields
-from csdrill.content.model import KINDS, REGISTERS, Card, Source
+from csdrill.content.model import Card, Source
 from csdrill.content.problems import Location
+from csdrill.content.vocabulary import KINDS, REGISTERS
 
 COMMON_KEYS = ("id", "kind", "tags", "explain", "zh", "source")
 KIND_KEYS = {

@@ -6,8 +6,9 @@ from datetime import date
 
 from csdrill.content.cards import read_card
 from csdrill.content.fields import Fields, did_you_mean
-from csdrill.content.model import TOPICS, Deck
+from csdrill.content.model import Deck
 from csdrill.content.problems import Problem
+from csdrill.content.vocabulary import TOPICS
 from csdrill.content.yamltree import Map, Seq
 
 DECK_KEYS = ("deck", "title", "market", "topic", "description", "cards")

@@ -6,10 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from csdrill.content.problems import Location
-
-TOPICS = ("regulation", "etiquette", "phrase", "scenario", "skill")
-KINDS = ("fact", "truefalse", "phrase", "scenario")
-REGISTERS = ("formal", "neutral", "informal")
+from csdrill.content.vocabulary import TOPICS
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ import zlib
 from dataclasses import dataclass, field
 
 from csdrill.content.fields import Fields, did_you_mean
-from csdrill.content.model import TOPICS, Card, Library
+from csdrill.content.model import Card, Library
 from csdrill.content.problems import Location, Problem
+from csdrill.content.vocabulary import TOPICS
 from csdrill.content.yamltree import Map, Seq, key_loc, value_loc
 
 QUIZ_KEYS = ("quiz", "title", "description", "markets", "topics", "cards", "questions", "pass",

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from csdrill.content.model import TOPICS, Card, Library
+from csdrill.content.model import Card, Library
+from csdrill.content.vocabulary import TOPICS
 from csdrill.drill.scheduling import AGAIN, Memory, Scheduler
 from csdrill.stats.calendar import DayCount, Heatmap, Streak, due_forecast, heatmap, local_day, streak
 
