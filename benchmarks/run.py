@@ -21,6 +21,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 PYTHON = sys.executable
+# What a user types: the `csdrill` script installed beside this Python (`python -m` when run from a tree
+# that is not installed, which also pays for importing runpy).
+SCRIPT = Path(PYTHON).with_name("csdrill")
+ENTRY = [str(SCRIPT)] if SCRIPT.exists() else ["-m", "csdrill"]
+CSDRILL = [PYTHON, *ENTRY]
 TARGETS = {
     "version": 1.3,
     "first_card": 1.3,
@@ -46,7 +51,7 @@ def run(*args: str, env=None, stdin=None) -> None:
 
 
 def csdrill(*args: str, env) -> None:
-    run(PYTHON, "-m", "csdrill", *args, env=env)
+    run(*CSDRILL, *args, env=env)
 
 
 # -- synthetic content ------------------------------------------------------------------------------
@@ -81,7 +86,7 @@ def make_decks(folder: Path, cards: int, per_file: int = 1000) -> Path:
 # -- measurements -----------------------------------------------------------------------------------
 def imports_of(args: list[str], env, stdin: str | None = None) -> str:
     """An `import ...` line for exactly the non-csdrill modules a command imports (its true needs)."""
-    result = subprocess.run([PYTHON, "-X", "importtime", "-m", "csdrill", *args], env=env, input=stdin,
+    result = subprocess.run([PYTHON, "-X", "importtime", *ENTRY, *args], env=env, input=stdin,
                             capture_output=True, text=True)
     names = []
     for line in result.stderr.splitlines():
@@ -111,7 +116,7 @@ def startup(env, repeat) -> dict:
 def first_card(env, repeat) -> dict:
     def once() -> float:
         start = time.perf_counter()
-        proc = subprocess.Popen([PYTHON, "-m", "csdrill", "quiz", "--market", "de", "--mode", "choice"],
+        proc = subprocess.Popen([*CSDRILL, "quiz", "--market", "de", "--mode", "choice"],
                                 env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         buffer = ""
         while "Answer (" not in buffer:
@@ -273,6 +278,9 @@ def main() -> None:
         root = Path(tmp)
         env = dict(os.environ, CSDRILL_HOME=str(root / "home-cli"), CSDRILL_USER="bench", NO_COLOR="1")
         env.pop("CSDRILL_DECKS", None)
+        # An installed package has its bytecode cached; without this, a shell that sets
+        # PYTHONDONTWRITEBYTECODE would recompile csdrill's modules on every run (typer's are cached).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         results = {"startup": startup(env, repeat), "first_card": first_card(env, repeat)}
         results["loads"] = deck_loads(root, sizes, repeat)
         results["peak_mb"] = peak_memory(root, max(sizes))
