@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -111,6 +113,23 @@ def _kind_of(root: Map) -> str | None:
     return None
 
 
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector while cards are built.
+
+    Loading allocates hundreds of thousands of objects that all live on (cards, tuples, strings) and
+    form no reference cycles; each automatic collection would walk them again, which made a load of
+    100,000 cards several times slower. Anything cyclic left over is collected once it resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load(
     extra_dirs=(),
     *,
@@ -123,7 +142,11 @@ def load(
     With `use_cache`, decks that loaded cleanly before and have not changed come from the parsed-deck
     cache instead of being parsed again (lint passes use_cache=False: it always parses).
     """
-    today = today or date.today()
+    with _collector_paused():
+        return _load(extra_dirs, include_builtin, today or date.today(), use_cache)
+
+
+def _load(extra_dirs, include_builtin: bool | None, today: date, use_cache: bool) -> LoadResult:
     problems: list[Problem] = []
     paths: list[Path] = []
     if include_builtin is None:
