@@ -16,6 +16,10 @@ def entries(home):
     return sorted((home / "cache").glob("*.json"))
 
 
+def cached_value(entry: dict, card: int, field: str):
+    return entry["cards"][card][entry["fields"].index(field)]
+
+
 def test_warm_load_gives_the_same_cards_as_parsing(deck_dir, isolated_home):
     write(deck_dir, "fact.yaml", GOOD_FACT)
     write(deck_dir, "mixed.yaml", GOOD_MIXED)
@@ -42,7 +46,7 @@ def test_corrupt_cache_is_ignored_and_rebuilt(deck_dir, isolated_home):
     entry.write_text("{ not json")
     result = load([deck_dir], include_builtin=False)
     assert result.library.cards["zz-reg-one"].a == "14 days"
-    assert json.loads(entry.read_text())["cards"][0]["id"] == "zz-reg-one"
+    assert cached_value(json.loads(entry.read_text()), 0, "id") == "zz-reg-one"
 
 
 def test_tampered_cache_with_wrong_hash_is_not_trusted(deck_dir, isolated_home):
@@ -50,8 +54,31 @@ def test_tampered_cache_with_wrong_hash_is_not_trusted(deck_dir, isolated_home):
     load([deck_dir], include_builtin=False)
     [entry] = entries(isolated_home)
     data = json.loads(entry.read_text())
-    data["cards"][0]["a"] = "forged"
+    data["cards"][0][data["fields"].index("a")] = "forged"
     data["sha256"] = "0" * 64
+    entry.write_text(json.dumps(data))
+    assert load([deck_dir], include_builtin=False).library.cards["zz-reg-one"].a == "14 days"
+
+
+def test_cache_written_for_other_card_fields_is_not_used(deck_dir, isolated_home):
+    # As after an upgrade that added a card field: positions would no longer mean the same thing.
+    write(deck_dir, "fact.yaml", GOOD_FACT)
+    load([deck_dir], include_builtin=False)
+    [entry] = entries(isolated_home)
+    data = json.loads(entry.read_text())
+    at = data["fields"].index("a")
+    data["fields"].insert(at, "hint")
+    data["cards"][0].insert(at, "forged")
+    entry.write_text(json.dumps(data))
+    assert load([deck_dir], include_builtin=False).library.cards["zz-reg-one"].a == "14 days"
+
+
+def test_truncated_cache_row_is_ignored(deck_dir, isolated_home):
+    write(deck_dir, "fact.yaml", GOOD_FACT)
+    load([deck_dir], include_builtin=False)
+    [entry] = entries(isolated_home)
+    data = json.loads(entry.read_text())
+    data["cards"][0] = data["cards"][0][:3]
     entry.write_text(json.dumps(data))
     assert load([deck_dir], include_builtin=False).library.cards["zz-reg-one"].a == "14 days"
 

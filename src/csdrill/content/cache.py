@@ -15,9 +15,9 @@ import os
 from pathlib import Path
 
 from csdrill.content.model import Deck
-from csdrill.content.serialise import card_from_dict, card_to_dict
+from csdrill.content.serialise import CARD_FIELDS, card_from_row, card_to_row
 
-FORMAT = 1
+FORMAT = 2  # 2: cards as positional rows under a list of field names
 
 
 def cache_dir() -> Path:
@@ -54,25 +54,20 @@ class DeckCache:
             identity = self._identity(path, data)
             if any(entry.get(key) != value for key, value in identity.items()) or entry["markets"] != markets:
                 return None
+            if tuple(entry["fields"]) != CARD_FIELDS:  # written by a csdrill with other card fields
+                return None
             header = entry["deck"]
-            cards = []
-            for raw in entry["cards"]:
-                raw["location"] = f"{shown}:{raw['location']}"
-                cards.append(card_from_dict(raw))
+            dates: dict = {}
+            cards = [card_from_row(row, shown, dates) for row in entry["cards"]]
             return Deck(id=header["id"], title=header["title"], market=header["market"],
                         topic=header["topic"], path=shown, cards=tuple(cards))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
             return None  # missing, stale or corrupt: parse the YAML instead
 
     def put(self, path: Path, data: bytes, markets: str, deck: Deck) -> None:
-        cards = []
-        for card in deck.cards:
-            raw = card_to_dict(card)
-            raw["location"] = f"{card.location.line}:{card.location.col}"  # the path is the file's own
-            cards.append(raw)
         entry = dict(self._identity(path, data), markets=markets,
                      deck={"id": deck.id, "title": deck.title, "market": deck.market, "topic": deck.topic},
-                     cards=cards)
+                     fields=CARD_FIELDS, cards=[card_to_row(card) for card in deck.cards])
         target = self._entry_path(path)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
