@@ -79,9 +79,9 @@ class Fields:
             self.problem(self.at(key), f"'{key}' must be a list, not a {_kind(value)}")
             return ()
         items = []
-        for item, where in zip(value, value.item_locs, strict=True):
+        for index, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
-                self.problem(where, f"each entry of '{key}' must be non-empty text")
+                self.problem(value.item_loc(index), f"each entry of '{key}' must be non-empty text")
             else:
                 items.append(item.strip())
         return tuple(items)

@@ -10,41 +10,92 @@ import yaml
 
 from csdrill.content.problems import Location, Problem
 
-try:  # libyaml makes parsing several times faster; fall back when it is missing
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
-
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
+_NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+class _TextResolver(yaml.resolver.BaseResolver):
+    """Tags only what the builder looks at: null and the `<<` merge key; every other scalar is text.
+
+    YAML 1.1's resolver tries a list of regular expressions on every plain scalar (bool, int, float,
+    timestamp ...) to find a type the builder then ignores; skipping that makes parsing faster.
+    """
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            if implicit[0] and value in _NULL_WORDS:
+                return _NULL
+            if implicit[0] and value == "<<":
+                return _MERGE
+            return self.DEFAULT_SCALAR_TAG
+        if kind is yaml.SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        return self.DEFAULT_MAPPING_TAG
+
+
+try:  # libyaml makes parsing several times faster; fall back when it is missing
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.loader import SafeLoader as _Parser
+
+
+class _Loader(_TextResolver, _Parser):  # our resolver first, so it shadows a fallback loader's own
+    def __init__(self, stream):
+        _Parser.__init__(self, stream)
+        _TextResolver.__init__(self)
+
+
 # Aliases may be shared, but a file may not expand to more nodes than this many per byte
 # (with a floor for tiny files): a few KB of nested aliases must not eat the machine.
 _NODES_PER_BYTE = 4
 _MIN_NODE_BUDGET = 20_000
 
+# Maps and sequences keep the parser's marks and turn one into a Location only when asked: a deck of
+# 1,000 cards has some 30,000 keys and values, and hardly any of them is ever reported.
+
 
 class Map(dict):
     """A mapping that knows where it and each of its keys and values stand."""
 
-    loc: Location
-    key_locs: dict
-    value_locs: dict
+    path: str
+    mark: object
+    key_marks: dict
+    value_marks: dict
+
+    @property
+    def loc(self) -> Location:
+        return _loc(self.path, self.mark)
 
 
 class Seq(list):
     """A sequence that knows where it and each of its items stand."""
 
-    loc: Location
-    item_locs: list
+    path: str
+    mark: object
+    item_marks: list
+
+    @property
+    def loc(self) -> Location:
+        return _loc(self.path, self.mark)
+
+    def item_loc(self, index: int) -> Location:
+        return _loc(self.path, self.item_marks[index])
+
+    @property
+    def item_locs(self) -> list[Location]:
+        return [_loc(self.path, mark) for mark in self.item_marks]
 
 
 def key_loc(mapping: Map, key: str) -> Location:
     """Where a key stands; a key that came in through a `<<` merge points at its value."""
-    return mapping.key_locs.get(key) or mapping.value_locs.get(key) or mapping.loc
+    mark = mapping.key_marks.get(key) or mapping.value_marks.get(key)
+    return _loc(mapping.path, mark) if mark else mapping.loc
 
 
 def value_loc(mapping: Map, key: str) -> Location:
-    return mapping.value_locs.get(key) or mapping.loc
+    mark = mapping.value_marks.get(key)
+    return _loc(mapping.path, mark) if mark else mapping.loc
 
 
 class YamlProblem(Exception):
@@ -98,11 +149,10 @@ class _Builder:
             return None if node.tag == _NULL else node.value
         if isinstance(node, yaml.SequenceNode):
             seq = Seq()
-            seq.loc = _loc(self.path, node.start_mark)
-            seq.item_locs = []
+            seq.path, seq.mark, seq.item_marks = self.path, node.start_mark, []
             for item in node.value:
                 seq.append(self.build(item))
-                seq.item_locs.append(_loc(self.path, item.start_mark))
+                seq.item_marks.append(item.start_mark)
             return seq
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node)
@@ -110,8 +160,7 @@ class _Builder:
 
     def _mapping(self, node) -> Map:
         out = Map()
-        out.loc = _loc(self.path, node.start_mark)
-        out.key_locs, out.value_locs = {}, {}
+        out.path, out.mark, out.key_marks, out.value_marks = self.path, node.start_mark, {}, {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 self._merge(out, value_node)
@@ -121,17 +170,17 @@ class _Builder:
                     Problem(_loc(self.path, key_node.start_mark), "mapping keys must be plain text")
                 )
             key = key_node.value
-            if key in out and key in out.key_locs:
-                first = out.key_locs[key]
+            if key in out.key_marks:
+                first = out.key_marks[key]
                 raise YamlProblem(
                     Problem(
                         _loc(self.path, key_node.start_mark),
-                        f"duplicate key '{key}' (first at line {first.line})",
+                        f"duplicate key '{key}' (first at line {first.line + 1})",
                     )
                 )
             out[key] = self.build(value_node)
-            out.key_locs[key] = _loc(self.path, key_node.start_mark)
-            out.value_locs[key] = _loc(self.path, value_node.start_mark)
+            out.key_marks[key] = key_node.start_mark
+            out.value_marks[key] = value_node.start_mark
         return out
 
     def _merge(self, out: Map, value_node) -> None:
@@ -145,4 +194,4 @@ class _Builder:
             for key, value in merged.items():
                 if key not in out:
                     out[key] = value
-                    out.value_locs[key] = merged.value_locs[key]
+                    out.value_marks[key] = merged.value_marks[key]
