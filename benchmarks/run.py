@@ -248,7 +248,8 @@ def report(results: dict, quick: bool) -> str:
     biggest = max(loads)
     rows.append((f"peak memory, {biggest:,} cards (warm load)", f"{mem:.0f} MB", "—", "—",
                  f"≤ {TARGETS['peak_mb']:.0f} MB"))
-    for key, label in (("export", "`export anki`, 10,000 notes"), ("stats", "`csdrill stats`")):
+    for key, label in (("export", "`export anki`, 10,000 notes"),
+                       ("stats", "`stats --json`, 1,000,000 reviews / 20,000 cards")):
         if key in results:
             row = results[key]
             rows.append((label, ms(row["value"]), f"{row['ref_label']} {ms(row['ref'])}",
