@@ -188,6 +188,28 @@ def peak_memory(root: Path, size: int) -> float:
     return int(out.strip()) / 1024  # ru_maxrss is in KiB on Linux
 
 
+def review_log(store, reviews: int, cards: int, now: datetime, every: timedelta = timedelta(minutes=1)) -> None:
+    """User "agent": `reviews` answers, one each `every` back from `now`, cycling over `cards` ids
+    (bench-reg-N, as make_decks names them), a random rating each; and a memory for every card."""
+    from csdrill.store import to_db
+
+    rng = random.Random(1)
+    store.db.execute("BEGIN")
+    store.db.executemany(
+        "INSERT INTO reviews (user, card_id, direction, rating, mode, answered_at, duration_ms, state_before) "
+        "VALUES (?, ?, 'recall', ?, 'choice', ?, 1000, 'review')",
+        (("agent", f"bench-reg-{i % cards}", rng.randint(1, 4),
+           to_db(now - every * i)) for i in range(reviews)),
+    )
+    store.db.executemany(
+        "INSERT INTO card_state (user, card_id, direction, state, step, stability, difficulty, due, last_review, "
+        "introduced_at, reps, lapses) VALUES ('agent', ?, 'recall', 'review', NULL, 10, 5, ?, ?, ?, 50, 1)",
+        ((f"bench-reg-{i}", to_db(now + timedelta(hours=rng.randint(-200, 2000))), to_db(now),
+          to_db(now - timedelta(days=100))) for i in range(cards)),
+    )
+    store.db.execute("COMMIT")
+
+
 def due_queue(root: Path, reviews: int, repeat: int) -> dict:
     from csdrill.drill.items import Item
     from csdrill.drill.queue import build_queue
@@ -198,21 +220,7 @@ def due_queue(root: Path, reviews: int, repeat: int) -> dict:
     now = datetime(2026, 6, 1, tzinfo=UTC)
     cards = 20_000
     with Store(home) as store:
-        rng = random.Random(1)
-        store.db.execute("BEGIN")
-        store.db.executemany(
-            "INSERT INTO reviews (user, card_id, direction, rating, mode, answered_at, duration_ms, state_before) "
-            "VALUES (?, ?, 'recall', ?, 'choice', ?, 1000, 'review')",
-            (("agent", f"bench-reg-{i % cards}", rng.randint(1, 4),
-               to_db(now - timedelta(minutes=i))) for i in range(reviews)),
-        )
-        store.db.executemany(
-            "INSERT INTO card_state (user, card_id, direction, state, step, stability, difficulty, due, last_review, "
-            "introduced_at, reps, lapses) VALUES ('agent', ?, 'recall', 'review', NULL, 10, 5, ?, ?, ?, 50, 1)",
-            ((f"bench-reg-{i}", to_db(now + timedelta(hours=rng.randint(-200, 2000))), to_db(now),
-              to_db(now - timedelta(days=100))) for i in range(cards)),
-        )
-        store.db.execute("COMMIT")
+        review_log(store, reviews, cards, now)
 
         class FakeCard:  # the queue only needs ids; building 20k real cards would measure YAML instead
             def __init__(self, card_id):
@@ -259,7 +267,8 @@ def report(results: dict, quick: bool) -> str:
     biggest = max(loads)
     rows.append((f"peak memory, {biggest:,} cards (warm load)", f"{mem:.0f} MB", "—", "—",
                  f"≤ {TARGETS['peak_mb']:.0f} MB"))
-    for key, label in (("export", "`export anki`, 10,000 notes"), ("stats", "`csdrill stats`")):
+    for key, label in (("export", "`export anki`, 10,000 notes"),
+                       ("stats", "`stats --json`, 1,000,000 reviews / 20,000 cards")):
         if key in results:
             row = results[key]
             rows.append((label, ms(row["value"]), f"{row['ref_label']} {ms(row['ref'])}",

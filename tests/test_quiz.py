@@ -295,14 +295,15 @@ def test_migration_backs_up_then_migrates(monkeypatch, isolated_home):
     import csdrill.store as store_module
 
     Store().close()
+    latest = store_module.LATEST
     monkeypatch.setattr(store_module, "MIGRATIONS",
-                        [*store_module.MIGRATIONS, (2, "ALTER TABLE reviews ADD COLUMN note TEXT")])
-    monkeypatch.setattr(store_module, "LATEST", 2)
+                        [*store_module.MIGRATIONS, (latest + 1, "ALTER TABLE reviews ADD COLUMN note TEXT")])
+    monkeypatch.setattr(store_module, "LATEST", latest + 1)
     with Store() as store:
-        assert store.schema_version == 2
-    backups = list(isolated_home.glob("progress.db.bak-v1-*"))
+        assert store.schema_version == latest + 1
+    backups = list(isolated_home.glob(f"progress.db.bak-v{latest}-*"))
     assert len(backups) == 1
-    assert sqlite3.connect(backups[0]).execute("PRAGMA user_version").fetchone()[0] == 1
+    assert sqlite3.connect(backups[0]).execute("PRAGMA user_version").fetchone()[0] == latest
 
 
 def test_newer_database_is_refused(cli, world, isolated_home):

@@ -361,16 +361,17 @@ def test_days_are_calendar_days_in_the_local_time_zone(world):
     from zoneinfo import ZoneInfo
 
     from csdrill.content.loader import load
-    from csdrill.stats import compute_stats
+    from csdrill.stats import compute_stats, summarise
 
     library = load([world], include_builtin=False).library
     late = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)  # Sunday 07:30 in Shanghai, Saturday night in UTC
     reviews = [Review("tester", REG, "recall", GOOD, "flash", late, 900, "new"),
                Review("tester", REG, "recall", GOOD, "flash", late + timedelta(hours=3), 900, "learning")]
     now = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)  # the second review is still to come at `now`
-    shanghai = compute_stats(reviews, {}, library, now, tz=ZoneInfo("Asia/Shanghai"))
+    shanghai = compute_stats(summarise(reviews, now, tz=ZoneInfo("Asia/Shanghai")), {}, library, now,
+                             tz=ZoneInfo("Asia/Shanghai"))
     assert (shanghai.today, shanghai.reviews.today, shanghai.reviews.total) == (date(2026, 11, 22), 1, 1)
     assert (shanghai.streak.current, shanghai.streak.reviewed_today) == (1, True)
-    utc = compute_stats(reviews, {}, library, now, tz=UTC)
+    utc = compute_stats(summarise(reviews, now, tz=UTC), {}, library, now, tz=UTC)
     assert (utc.reviews.today, utc.reviews.last_7_days) == (0, 1)
     assert (utc.streak.current, utc.streak.reviewed_today) == (1, False)

@@ -36,7 +36,7 @@ def stats(
     """
     from csdrill.cli.content import resolve_market
     from csdrill.cli.quiz import now_utc
-    from csdrill.stats import compute_stats
+    from csdrill.stats import compute_stats, market_scope, read_summary
     from csdrill.store import Store, default_user
 
     library = load_content(decks).library
@@ -44,7 +44,9 @@ def stats(
     user = user or default_user()
     now = now_utc()
     with Store() as store:
-        figures = compute_stats(store.reviews(user), store.memories(user), library, now, code, retention)
+        summary = read_summary(store, user, now, market_scope(library, code))
+        memories = store.memories(user)
+    figures = compute_stats(summary, memories, library, now, code, retention)
     if as_json:
         print_json({"user": user, **figures.to_dict()})
         return

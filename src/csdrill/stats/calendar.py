@@ -10,7 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 FORECAST_DAYS = 14
 HEATMAP_WEEKS = 12
@@ -20,6 +20,19 @@ LEVELS = 4  # intensity levels above "no reviews"
 def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
     """The calendar day `moment` falls on in the local time zone."""
     return moment.astimezone(tz).date()
+
+
+def day_start(day: date, tz: tzinfo | None = None) -> datetime:
+    """The first moment (in UTC) of a calendar day in the local time zone.
+
+    A midnight has two readings (fold 0 and 1) that differ only at a clock change: where clocks
+    skip midnight, one is the moment they jump, which starts the day, and the other an hour earlier,
+    still the day before (zoneinfo and the system's zone disagree on which fold is which); where
+    midnight comes twice, the first starts the day. So: the earliest reading that falls on the day.
+    """
+    midnight = datetime(day.year, day.month, day.day, tzinfo=tz)  # naive for tz None: the system's zone
+    readings = [midnight.replace(fold=fold).astimezone(UTC) for fold in (0, 1)]
+    return min((t for t in readings if local_day(t, tz) >= day), default=max(readings))
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,21 @@
-"""A learner's progress figures, computed from the review log and card memories at a given moment.
+"""A learner's progress figures, from a summary of the review log and the card memories at a given moment.
 
-Pure: the reviews, memories, content and `now` are passed in, so a test can replay any history.
+Pure: the review summary, memories, content and `now` are passed in, so a test can replay any history.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING
 
 from csdrill.content.model import Card, Library
 from csdrill.content.vocabulary import TOPICS
-from csdrill.drill.scheduling import AGAIN, Memory, Scheduler
+from csdrill.drill.scheduling import Memory, Scheduler
 from csdrill.stats.calendar import DayCount, Heatmap, Streak, due_forecast, heatmap, local_day, streak
-
-if TYPE_CHECKING:  # the figures read reviews; they never open the store
-    from csdrill.store import Review
+from csdrill.stats.summary import DayAnswers, ReviewSummary
 
 LEECH_LAPSES = 4  # an item forgotten this often after it was learnt needs rewriting, not more drilling
 HARDEST_SHOWN = 10
@@ -116,8 +114,13 @@ class Stats:
         }
 
 
+def market_scope(library: Library, market: str | None) -> set[str] | None:
+    """The ids of the cards a market's figures count (its own and its pools'); None for every card."""
+    return None if market is None else {card.id for card in library.market_cards(market)}
+
+
 def compute_stats(
-    reviews: Iterable[Review],
+    summary: ReviewSummary,
     memories: dict[tuple[str, str], Memory],
     library: Library,
     now: datetime,
@@ -127,18 +130,15 @@ def compute_stats(
 ) -> Stats:
     """Every figure `csdrill stats` shows, as of `now`, in the local time zone `tz` (None: the system's).
 
+    `summary` holds the answers up to `now` on the cards of `market_scope(library, market)`, by day
+    in `tz` (`read_summary` or `summarise`), so a replayed moment shows what the learner saw then.
     With `market`, only that market's cards (its own and its pools') count; without, every review
-    counts and coverage is given for each market the learner has touched. Reviews after `now` are
-    ignored, so a replayed moment shows what the learner would have seen then.
+    counts and coverage is given for each market the learner has touched.
     """
-    if market is not None:
-        scope = {card.id for card in library.market_cards(market)}
-        reviews = [r for r in reviews if r.card_id in scope and r.answered_at <= now]
+    scope = market_scope(library, market)
+    if scope is not None:
         memories = {key: m for key, m in memories.items() if key[0] in scope}
-    else:
-        reviews = [r for r in reviews if r.answered_at <= now]
     today = local_day(now, tz)
-    days = [local_day(r.answered_at, tz) for r in reviews]
 
     scheduler = Scheduler(retention)
     recall = {key: scheduler.retrievability(memory, now) for key, memory in memories.items()}
@@ -146,19 +146,19 @@ def compute_stats(
     progress = [_market_progress(library, code, recall) for code in markets]
     scope_cards = {card.id: card for code in markets for card in library.market_cards(code)}
 
-    per_day = Counter(days)
-    lapses = lapse_counts(reviews)
+    per_day = Counter({day: answers.answers for day, answers in summary.days.items()})
+    lapses = Counter(summary.lapses)
     return Stats(
         now=now,
         today=today,
         market=market,
         reviews=ReviewCounts(
             today=per_day[today],
-            last_7_days=sum(1 for day in days if (today - day).days < 7),
-            last_30_days=sum(1 for day in days if (today - day).days < 30),
-            total=len(reviews),
+            last_7_days=sum(n for day, n in per_day.items() if (today - day).days < 7),
+            last_30_days=sum(n for day, n in per_day.items() if (today - day).days < 30),
+            total=sum(per_day.values()),
         ),
-        retention=true_retention(reviews, days, today, retention),
+        retention=true_retention(summary.days, today, retention),
         cards=coverage(scope_cards.values(), recall),
         topics=_by_topic(scope_cards.values(), recall),
         markets=progress,
@@ -207,24 +207,18 @@ def _market_progress(library: Library, code: str, recall: dict[tuple[str, str], 
                           topics=_by_topic(cards, recall))
 
 
-def true_retention(reviews: list[Review], days: list[date], today: date, target: float) -> Retention:
+def true_retention(days: dict[date, DayAnswers], today: date, target: float) -> Retention:
     """Share of answers given to cards in the review state, over the last RETENTION_DAYS days, not "Again"."""
-    window = [r for r, day in zip(reviews, days, strict=True) if r.state_before == "review"
-              and (today - day).days < RETENTION_DAYS]
-    remembered = sum(1 for r in window if r.rating != AGAIN)
-    return Retention(true=remembered / len(window) if window else None, target=target,
-                     answers=len(window), remembered=remembered)
-
-
-def lapse_counts(reviews: Iterable[Review]) -> Counter[tuple[str, str]]:
-    """Lapses per card × direction: "Again" on a card in the review state (as the store counts them)."""
-    return Counter((r.card_id, r.direction) for r in reviews
-                   if r.rating == AGAIN and r.state_before == "review")
+    window = [counts for day, counts in days.items() if (today - day).days < RETENTION_DAYS]
+    answers = sum(counts.reviewing for counts in window)
+    remembered = answers - sum(counts.forgotten for counts in window)
+    return Retention(true=remembered / answers if answers else None, target=target,
+                     answers=answers, remembered=remembered)
 
 
 def hardest(lapses: Counter[tuple[str, str]], library: Library, limit: int = HARDEST_SHOWN) -> list[HardCard]:
     """The most-lapsed card × directions, most lapses first, leeches flagged."""
-    ranked = sorted(lapses.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    ranked = heapq.nsmallest(limit, lapses.items(), key=lambda kv: (-kv[1], kv[0]))  # sorted()[:limit], faster
     out = []
     for (card_id, direction), count in ranked:
         card = library.cards.get(card_id)
