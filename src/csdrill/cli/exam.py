@@ -75,7 +75,7 @@ def exam(
     from csdrill.ui.console import stderr, stdout
     from csdrill.ui.prompts import LinePrompts, prompts_for_terminal
 
-    content = load_or_raise(_quiz_dirs(quiz_id, decks))
+    content = load_or_raise(_quiz_dirs(quiz_id, decks), freeze=True)
     quiz = find_quiz(content.quizzes, quiz_id)
     seed = quiz.seed if seed is None else seed
     questions = select_questions(quiz, content.library, seed)
@@ -170,7 +170,7 @@ def check(
     from csdrill.store import Store, default_user
 
     # Other people's broken decks must not break an onboarding script: only the quiz must load.
-    content = load(_quiz_dirs(quiz_id, decks))
+    content = load(_quiz_dirs(quiz_id, decks), freeze=True)
     quiz = find_quiz(content.quizzes, quiz_id)
     user = user or default_user()
     with Store() as store:

@@ -20,7 +20,7 @@ def load_content(decks: list[Path] | None):
     """Built-in plus extra decks, or ContentError (exit 2) when any deck is broken."""
     from csdrill.content.loader import extra_deck_dirs, load_or_raise
 
-    return load_or_raise(extra_deck_dirs(decks))
+    return load_or_raise(extra_deck_dirs(decks), freeze=True)  # a CLI run keeps its content until exit
 
 
 def print_json(data) -> None:
