@@ -19,7 +19,7 @@ NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 def measure(root: Path, env, repeat: int, make_decks) -> dict:
-    from run import PYTHON, median_seconds, review_log, run
+    from run import CSDRILL, median_seconds, review_log, run
 
     from csdrill.store import Store
 
@@ -32,7 +32,7 @@ def measure(root: Path, env, repeat: int, make_decks) -> dict:
                CSDRILL_BUILTIN="0", TZ="Europe/Berlin")
 
     def command(*args: str):
-        return lambda: run(PYTHON, "-m", "csdrill", *args, "--json", "--decks", str(folder), env=env)
+        return lambda: run(*CSDRILL, *args, "--json", "--decks", str(folder), env=env)
 
     command("markets")()  # fill the parsed-deck cache, so both read the same warm one
     command("stats")()  # and the OS page cache of the progress store
