@@ -16,6 +16,9 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Sequence
+from json.encoder import encode_basestring
+from operator import itemgetter
 from pathlib import Path
 
 from csdrill.errors import StateError
@@ -35,6 +38,32 @@ def content_hash(content) -> str:
     """A hash of JSON-able content (field values, tags, note type)."""
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def note_content(notetype_id: int, fields: dict[str, str], tags: Sequence[str]) -> dict:
+    """What a note's mod follows: its note type, its field values by name, its tags."""
+    return {"notetype": notetype_id, "fields": fields, "tags": list(tags)}
+
+
+class NoteHasher:
+    """`content_hash(note_content(...))` for the notes of one note type, in a little over half the time.
+
+    The stored hashes are those of json.dumps's canonical text, so this fills exactly that text
+    (keys sorted, no spaces, the same string escaping) into a template made once per note type; a
+    different text would count every note as changed once and overwrite learners' own edits on re-import.
+    """
+
+    def __init__(self, notetype_id: int, field_names: Sequence[str]):
+        order = sorted(range(len(field_names)), key=field_names.__getitem__)
+        # itemgetter of one index returns the item itself, not a 1-tuple
+        self._sorted = itemgetter(*order) if len(order) > 1 else lambda values: (values[order[0]],)
+        fields = ",".join(encode_basestring(field_names[i]).replace("%", "%%") + ":%s" for i in order)
+        self._template = '{"fields":{' + fields + f'}},"notetype":{int(notetype_id)},"tags":[%s]}}'
+
+    def __call__(self, values: Sequence[str], tags: Sequence[str]) -> str:
+        """The hash of the note with these field values (in note-type order) and tags."""
+        text = self._template % (*map(encode_basestring, self._sorted(values)), ",".join(map(encode_basestring, tags)))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class ModTimes:
@@ -58,9 +87,8 @@ class ModTimes:
             raise StateError(_unusable(path, "unknown format"))
         return cls(path, notes)
 
-    def stamp(self, key: str, content, now: int) -> int:
-        """The mod for `content`: the old one if unchanged, else `now` (later than the old one)."""
-        digest = content_hash(content)
+    def stamp(self, key: str, digest: str, now: int) -> int:
+        """The mod for content hashed to `digest`: the old one if unchanged, else `now` (later than the old one)."""
         previous = self.entries.get(key)
         if previous and previous[0] == digest:
             return int(previous[1])
@@ -72,11 +100,16 @@ class ModTimes:
     def save(self) -> None:
         """Write atomically, so an interrupted export never leaves a half-written file."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"format": _FORMAT, "notes": dict(sorted(self.entries.items()))}
+        # One note per line, written by hand: json.dump with an indent runs the pure-Python encoder.
+        notes = ",\n".join(
+            f"{encode_basestring(key)}:[{encode_basestring(entry[0])},{int(entry[1])}]"
+            for key, entry in sorted(self.entries.items())
+        )
+        text = f'{{"format":{_FORMAT},"notes":{{\n{notes}\n}}}}\n'
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".anki-notes-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False, indent=0)
+                out.write(text)
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
