@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from csdrill.anki.identity import deck_id, note_guid
@@ -438,9 +438,9 @@ def test_mod_state_of_earlier_versions_still_matches(world, tmp_path, isolated_h
     export(world, tmp_path / "de.apkg")
 
     notes = json.loads((isolated_home / "anki-notes.json").read_text(encoding="utf-8"))["notes"]
-    assert notes[note_guid("de-reg-widerruf-frist")] == [
+    assert notes[note_guid("de-reg-widerruf-frist")][:2] == [
         "1af13531d7441596ecf3439f460345966f7dd09f7c0c20f53d8473b7bf28eaab", T0]
-    assert notes[note_guid("gl-phr-ar-patience")] == [
+    assert notes[note_guid("gl-phr-ar-patience")][:2] == [
         "58c3f71df05bbd423b31b6734c6e93b7f1087d60659eff686563216becaa6cf8", T0]
     assert notes["notetype:1733061003"] == ["31e730d503ee004945a0731d065ee65d9ea7021b7702d3281de8d4734269111f", T0]
 
@@ -454,6 +454,53 @@ def test_note_hash_is_the_json_content_hash(names, data):
 
     assert NoteHasher(notetype_id, names)(values, tags) == content_hash(
         note_content(notetype_id, dict(zip(names, values, strict=True)), tags))
+
+
+def test_mod_state_without_fingerprints_keeps_every_mod(world, tmp_path, isolated_home):
+    """A state file written before fingerprints (or by a version that drops them) still decides by
+    its hashes: nothing counts as changed, and the fingerprints are added for the next export."""
+    export(world, tmp_path / "v1.apkg")
+    state = isolated_home / "anki-notes.json"
+    data = json.loads(state.read_text(encoding="utf-8"))
+    old = {key: entry[:2] for key, entry in data["notes"].items()}
+    state.write_text(json.dumps({"format": 1, "notes": old}, indent=0), encoding="utf-8")
+
+    result = export(world, tmp_path / "v2.apkg", now=T0 + 3600)
+
+    assert result.changed == 0
+    notes = json.loads(state.read_text(encoding="utf-8"))["notes"]
+    assert {key: entry[:2] for key, entry in notes.items()} == old
+    assert all(len(entry) == 3 for key, entry in notes.items() if not key.startswith("notetype:"))
+
+
+# Few characters, among them the separators, so that different notes often join to the same text.
+_PIECES = st.text(alphabet=["a", " ", "\x1f", ":"], max_size=2)
+_NOTES = st.tuples(st.lists(_PIECES, min_size=3, max_size=3), st.lists(_PIECES, max_size=2))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(first=_NOTES, second=_NOTES)
+@example(first=(["a", "", ""], []), second=(["a", "", ""], [""]))
+@example(first=(["a", "", ""], ["a"]), second=(["", "", ""], ["", "a"]))
+@example(first=(["b", "", ""], ["a"]), second=(["", "", ""], ["ab"]))  # the same tags + flds text
+def test_note_fingerprint_tells_different_notes_apart(first, second):
+    hasher = NoteHasher(1_733_061_001, ["Question", "Choices", "Answer"])
+
+    def fingerprint(note):
+        values, tags = note
+        return hasher.fingerprint("\x1f".join(values), " ".join(tags), len(tags))
+
+    if fingerprint(first) is not None and fingerprint(first) == fingerprint(second):
+        assert first == second
+
+
+def test_note_fingerprint_follows_the_note_type():
+    note_types = [(1_733_061_001, ["Question", "Answer"]), (1_733_061_002, ["Question", "Answer"]),
+                  (1_733_061_001, ["Question", "Hint"])]
+
+    prints = {NoteHasher(notetype_id, names).fingerprint("q\x1fa", "csdrill", 1) for notetype_id, names in note_types}
+
+    assert len(prints) == 3 and None not in prints
 
 
 @settings(max_examples=300, deadline=None)

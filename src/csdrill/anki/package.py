@@ -79,8 +79,9 @@ class Note(NamedTuple):
 
     guid: str
     model: StableModel
-    fields: list[str]
-    tags: list[str]
+    flds: str  # the field values joined by \x1f
+    sfld: str  # the sort field: the first field, as genanki writes it
+    tags: str  # joined by spaces
     mod: int
     card_ords: list[int]
 
@@ -143,12 +144,16 @@ def build_package(
         fields = [values.get(name, "") for name in model.field_names]
         tags = note_tags(card)
         guid = note_guid(card.id)
-        mod = mod_times.stamp(guid, model.hash_note(fields, tags), now)
+        flds, tags_text = "\x1f".join(fields), " ".join(tags)  # as the notes table holds them
+        fingerprint = model.hash_note.fingerprint(flds, tags_text, len(tags))
+        mod = mod_times.kept(guid, fingerprint)
+        if mod is None:
+            mod = mod_times.stamp(guid, model.hash_note(fields, tags), now, fingerprint)
         deck = by_topic.get((card.market, card.topic))
         if deck is None:
             name = deck_name(library.markets[card.market], card.topic)
             deck = by_topic[(card.market, card.topic)] = decks.setdefault(name, Deck(deck_id(name), name))
-        deck.notes.append(Note(guid, model, fields, tags, mod, model.card_ords(fields)))
+        deck.notes.append(Note(guid, model, flds, fields[0], tags_text, mod, model.card_ords(fields)))
         deck.titles.add(titles[card.deck])
     return [decks[name] for name in sorted(decks)]
 
@@ -185,8 +190,7 @@ def write_collection(cursor, decks: list[Deck], timestamp: float, progress: Prog
             for note in deck.notes:
                 note_id = next(ids)
                 cards.extend([(next(ids), note_id, deck.id, ord_, note.mod) for ord_ in note.card_ords])
-                yield (note_id, note.guid, note.model.model_id, note.mod, f" {' '.join(note.tags)} ",
-                       "\x1f".join(note.fields), note.fields[0])
+                yield (note_id, note.guid, note.model.model_id, note.mod, f" {note.tags} ", note.flds, note.sfld)
                 done += 1  # executemany asks for the next row once this one is in
                 if progress:
                     progress(done, total)
@@ -194,7 +198,7 @@ def write_collection(cursor, decks: list[Deck], timestamp: float, progress: Prog
     # The columns genanki leaves at fixed values are constants here, so each row binds fewer values.
     cursor.executemany(
         "INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data) "
-        "VALUES (?, ?, ?, ?, -1, ?, ?, ?, 0, 0, '')",  # sfld: the first field; csum: left to Anki, as genanki does
+        "VALUES (?, ?, ?, ?, -1, ?, ?, ?, 0, 0, '')",  # csum: left to Anki, as genanki does
         note_rows(),
     )
     cursor.executemany(
@@ -272,7 +276,7 @@ def export_anki(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    if mod_times.changed:  # an unchanged state need not be rewritten
+    if mod_times.unsaved:
         try:
             mod_times.save()
         except OSError as err:
