@@ -308,6 +308,20 @@ def test_fields_match_the_yaml_text_exactly(world, tmp_path, collection):
     assert notes["gl-scn-late"]["Best"] == "Apologise and give a date"
 
 
+def test_anki_sees_a_copy_of_an_imported_note_as_a_duplicate(world, tmp_path, collection):
+    """The package leaves the sort field's checksum (csum) to Anki, as genanki does; Anki sets it on
+    import, so its duplicate check (which reads it) works on csdrill notes."""
+    import_apkg(collection, export(world, tmp_path / "de.apkg").path)
+    original = notes_by_card_id(collection)["de-reg-widerruf-frist"]
+    copy = collection.new_note(original.note_type())
+    copy.fields[0] = original.fields[0]
+
+    from anki.notes import NoteFieldsCheckResult
+
+    assert copy.fields_check() == NoteFieldsCheckResult.DUPLICATE
+    assert collection.db.scalar("SELECT count() FROM notes WHERE csum = 0") == 0
+
+
 def test_source_becomes_a_link_with_an_escaped_href(world, tmp_path, collection):
     import_apkg(collection, export(world, tmp_path / "de.apkg").path)
     source = notes_by_card_id(collection)["de-reg-widerruf-frist"]["Source"]
