@@ -8,7 +8,6 @@ This is the only module that imports genanki; the CLI imports it inside the expo
 
 from __future__ import annotations
 
-import gc
 import html
 import itertools
 import json
@@ -19,7 +18,6 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -75,10 +73,10 @@ class StableModel(genanki.Model):
 
 
 class Note(NamedTuple):
-    """One note as it goes into the notes table, with the card ords it makes."""
+    """One note as the notes table holds it, with the card ords it makes."""
 
     guid: str
-    model: StableModel
+    mid: int  # its note type's id
     flds: str  # the field values joined by \x1f
     sfld: str  # the sort field: the first field, as genanki writes it
     tags: str  # joined by spaces
@@ -88,10 +86,12 @@ class Note(NamedTuple):
 
 @dataclass
 class Deck:
+    """An Anki deck with its cards, and the titles of the csdrill decks they come from."""
+
     id: int
     name: str
-    notes: list[Note] = field(default_factory=list)
-    titles: set[str] = field(default_factory=set)  # the csdrill decks its cards come from
+    cards: list[Card] = field(default_factory=list)
+    titles: set[str] = field(default_factory=set)
 
     def to_json(self) -> dict:
         description = html.escape(" · ".join(sorted(self.titles)))
@@ -121,44 +121,56 @@ def _model_content(note_type: NoteType) -> dict:
     }
 
 
-def build_package(
-    library: Library,
-    cards: Iterable[Card],
-    mod_times: ModTimes,
-    now: int,
-    note_types: Mapping[str, NoteType] = NOTE_TYPES,
-) -> list[Deck]:
-    """One note per card, in one deck per (market or pool, topic), sorted by deck name;
-    models and notes keep their mods."""
-    models: dict[str, StableModel] = {}
+def plan_decks(library: Library, cards: Iterable[Card]) -> list[Deck]:
+    """One deck per (market or pool, topic), sorted by name, the order genanki writes decks in."""
     decks: dict[str, Deck] = {}  # by name
     by_topic: dict[tuple[str, str], Deck] = {}  # the same decks by (market, topic)
     titles = {deck.id: deck.title for deck in library.decks}
     for card in cards:
-        model = models.get(card.kind)
-        if model is None:
-            note_type = note_types[card.kind]
-            digest = content_hash(_model_content(note_type))
-            model = models[card.kind] = StableModel(note_type, mod_times.stamp(f"notetype:{note_type.id}", digest, now))
-        values = note_fields(card)
-        fields = [values.get(name, "") for name in model.field_names]
-        tags = note_tags(card)
-        guid = note_guid(card.id)
-        flds, tags_text = "\x1f".join(fields), " ".join(tags)  # as the notes table holds them
-        fingerprint = model.hash_note.fingerprint(flds, tags_text, len(tags))
-        mod = mod_times.kept(guid, fingerprint)
-        if mod is None:
-            mod = mod_times.stamp(guid, model.hash_note(fields, tags), now, fingerprint)
         deck = by_topic.get((card.market, card.topic))
         if deck is None:
             name = deck_name(library.markets[card.market], card.topic)
             deck = by_topic[(card.market, card.topic)] = decks.setdefault(name, Deck(deck_id(name), name))
-        deck.notes.append(Note(guid, model, flds, fields[0], tags_text, mod, model.card_ords(fields)))
+        deck.cards.append(card)
         deck.titles.add(titles[card.deck])
     return [decks[name] for name in sorted(decks)]
 
 
-def _collection_json(cursor, decks: list[Deck], timestamp: float) -> None:
+class NoteMaker:
+    """Cards into notes of csdrill's note types; note types and notes keep the mods of `mod_times`."""
+
+    def __init__(self, mod_times: ModTimes, now: int, note_types: Mapping[str, NoteType] = NOTE_TYPES):
+        self.mod_times = mod_times
+        self.now = now
+        self.note_types = note_types
+        self.models: dict[str, StableModel] = {}
+        self.changed = 0  # notes new or changed since the last export
+
+    def model(self, kind: str) -> StableModel:
+        model = self.models.get(kind)
+        if model is None:
+            note_type = self.note_types[kind]
+            digest = content_hash(_model_content(note_type))
+            mod = self.mod_times.stamp(f"notetype:{note_type.id}", digest, self.now)
+            model = self.models[kind] = StableModel(note_type, mod)
+        return model
+
+    def __call__(self, card: Card) -> Note:
+        model = self.model(card.kind)
+        values = note_fields(card)
+        fields = [values.get(name, "") for name in model.field_names]
+        tags = note_tags(card)
+        guid = note_guid(card.id)
+        flds, tags_text = "\x1f".join(fields), " ".join(tags)
+        fingerprint = model.hash_note.fingerprint(flds, tags_text, len(tags))
+        mod = self.mod_times.kept(guid, fingerprint)
+        if mod is None:
+            mod = self.mod_times.stamp(guid, model.hash_note(fields, tags), self.now, fingerprint)
+            self.changed += guid in self.mod_times.changed
+        return Note(guid, model.model_id, flds, fields[0], tags_text, mod, model.card_ords(fields))
+
+
+def _collection_json(cursor, decks: list[Deck], make_note: NoteMaker, timestamp: float) -> None:
     """Decks and note types into the `col` row, as genanki.Deck.write_to_db puts them there."""
     (decks_json,) = cursor.execute("SELECT decks FROM col").fetchone()
     (models_json,) = cursor.execute("SELECT models FROM col").fetchone()
@@ -166,31 +178,36 @@ def _collection_json(cursor, decks: list[Deck], timestamp: float) -> None:
     for deck in decks:
         all_decks[str(deck.id)] = deck.to_json()
         # genanki gives a note type the id of the last deck holding one of its notes
-        for model in {note.model.model_id: note.model for note in deck.notes}.values():
+        for kind in dict.fromkeys(card.kind for card in deck.cards):
+            model = make_note.model(kind)
             all_models[str(model.model_id)] = model.to_json(timestamp, deck.id)
     cursor.execute("UPDATE col SET decks = ?, models = ?", (json.dumps(all_decks), json.dumps(all_models)))
 
 
-def write_collection(cursor, decks: list[Deck], timestamp: float, progress: Progress | None = None) -> None:
-    """The Anki collection: genanki's schema, then every note and its cards.
+def write_collection(
+    cursor, decks: list[Deck], make_note: NoteMaker, timestamp: float, progress: Progress | None = None
+) -> int:
+    """The Anki collection: genanki's schema, then a note per card and its cards. Returns the cards.
 
-    Ids come from one counter started at the export time in milliseconds, note then its cards, deck
-    by deck, as genanki numbers them; notes and cards carry the note's own mod, never the export time.
+    Each note is made as it is written, so no export holds all its notes at once. Ids come from one
+    counter started at the export time in milliseconds, note then its cards, deck by deck, as
+    genanki numbers them; notes and cards carry the note's own mod, never the export time.
     """
     cursor.executescript(_TABLES)
     cursor.executescript(APKG_COL)
-    _collection_json(cursor, decks, timestamp)
+    _collection_json(cursor, decks, make_note, timestamp)
     ids = itertools.count(int(timestamp * 1000))
-    total = sum(len(deck.notes) for deck in decks)
+    total = sum(len(deck.cards) for deck in decks)
     cards = []
 
     def note_rows():
         done = 0
         for deck in decks:
-            for note in deck.notes:
+            for card in deck.cards:
+                note = make_note(card)
                 note_id = next(ids)
                 cards.extend([(next(ids), note_id, deck.id, ord_, note.mod) for ord_ in note.card_ords])
-                yield (note_id, note.guid, note.model.model_id, note.mod, f" {note.tags} ", note.flds, note.sfld)
+                yield (note_id, note.guid, note.mid, note.mod, f" {note.tags} ", note.flds, note.sfld)
                 done += 1  # executemany asks for the next row once this one is in
                 if progress:
                     progress(done, total)
@@ -207,11 +224,17 @@ def write_collection(cursor, decks: list[Deck], timestamp: float, progress: Prog
         cards,
     )
     cursor.executescript(_INDEXES)
+    return len(cards)
 
 
-def write_apkg(decks: list[Deck], path: Path, timestamp: float, progress: Progress | None = None) -> None:
-    """The .apkg: the collection and an empty media list, zipped. The collection is built in a
-    scratch file (not in memory, so a large export needs little memory) that is then removed."""
+def write_apkg(
+    decks: list[Deck], make_note: NoteMaker, path: Path, timestamp: float, progress: Progress | None = None
+) -> int:
+    """The .apkg: the collection and an empty media list, zipped. Returns the number of cards.
+
+    The collection is built in a scratch file (not in memory, so a large export needs little
+    memory) that is then removed.
+    """
     fd, db_path = tempfile.mkstemp(suffix=".anki2")
     os.close(fd)
     try:
@@ -222,7 +245,7 @@ def write_apkg(decks: list[Deck], path: Path, timestamp: float, progress: Progre
             conn.execute("PRAGMA page_size = 8192")
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
-            write_collection(conn.cursor(), decks, timestamp, progress)
+            cards = write_collection(conn.cursor(), decks, make_note, timestamp, progress)
             conn.commit()
         finally:
             conn.close()
@@ -232,24 +255,9 @@ def write_apkg(decks: list[Deck], path: Path, timestamp: float, progress: Progre
             out.writestr("media", json.dumps({}))
     finally:
         Path(db_path).unlink(missing_ok=True)
+    return cards
 
 
-@contextmanager
-def _collector_paused():
-    """Pause Python's cyclic garbage collector: an export makes a dozen containers per note and frees
-    none until it ends, so the collector would only re-scan a growing heap (and the whole library),
-    about a tenth of the time of a 10,000-note export. Reference counting still frees everything.
-    As a decorator, it resumes once the function's objects are freed, so nothing is left to scan."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@_collector_paused()
 def export_anki(
     library: Library,
     cards: Iterable[Card],
@@ -271,8 +279,9 @@ def export_anki(
     tmp = output.parent / f".{output.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     open(tmp, "xb").close()
     try:
-        decks = build_package(library, cards, mod_times, int(now), note_types)
-        write_apkg(decks, tmp, now, progress)
+        decks = plan_decks(library, cards)
+        make_note = NoteMaker(mod_times, int(now), note_types)
+        card_count = write_apkg(decks, make_note, tmp, now, progress)
         os.replace(tmp, output)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -282,11 +291,10 @@ def export_anki(
             mod_times.save()
         except OSError as err:
             raise StateError(f"wrote {output}, but cannot save {mod_times.path}: {err.strerror or err}") from err
-    notes = [note for deck in decks for note in deck.notes]
     return AnkiExport(
         path=output,
-        notes=len(notes),
-        cards=sum(len(note.card_ords) for note in notes),
+        notes=sum(len(deck.cards) for deck in decks),
+        cards=card_count,
         decks=len(decks),
-        changed=sum(1 for note in notes if note.guid in mod_times.changed),
+        changed=make_note.changed,
     )
