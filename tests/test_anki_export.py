@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import os
 import re
 import shutil
@@ -15,8 +16,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from csdrill.anki.identity import deck_id, note_guid
+from csdrill.anki.modtimes import NoteHasher, content_hash, note_content
 from csdrill.anki.notetypes import NOTE_TYPES
 from csdrill.anki.package import export_anki
 from csdrill.content.loader import load
@@ -199,6 +203,20 @@ def import_apkg(col, path: Path, **options):
     return col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path), options=opts)).log
 
 
+def package_rows(path: Path, tmp_path: Path, query: str) -> list:
+    """Rows of the collection inside an .apkg."""
+    import sqlite3
+
+    db = tmp_path / f"{path.stem}-rows.anki2"
+    with zipfile.ZipFile(path) as z:
+        db.write_bytes(z.read("collection.anki2"))
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(query).fetchall()
+    finally:
+        con.close()
+
+
 def notes_by_card_id(col) -> dict:
     return {col.get_note(nid)["Card ID"]: col.get_note(nid) for nid in col.find_notes("tag:csdrill")}
 
@@ -288,6 +306,20 @@ def test_fields_match_the_yaml_text_exactly(world, tmp_path, collection):
     assert notes["gl-phr-ar-patience"]["Phrase"] == (
         '<span lang="ar" dir="rtl">شكرًا لصبرك، سنرد عليك خلال ٢٤ ساعة.</span>')
     assert notes["gl-scn-late"]["Best"] == "Apologise and give a date"
+
+
+def test_anki_sees_a_copy_of_an_imported_note_as_a_duplicate(world, tmp_path, collection):
+    """The package leaves the sort field's checksum (csum) to Anki, as genanki does; Anki sets it on
+    import, so its duplicate check (which reads it) works on csdrill notes."""
+    import_apkg(collection, export(world, tmp_path / "de.apkg").path)
+    original = notes_by_card_id(collection)["de-reg-widerruf-frist"]
+    copy = collection.new_note(original.note_type())
+    copy.fields[0] = original.fields[0]
+
+    from anki.notes import NoteFieldsCheckResult
+
+    assert copy.fields_check() == NoteFieldsCheckResult.DUPLICATE
+    assert collection.db.scalar("SELECT count() FROM notes WHERE csum = 0") == 0
 
 
 def test_source_becomes_a_link_with_an_escaped_href(world, tmp_path, collection):
@@ -411,6 +443,109 @@ def test_guid_comes_from_the_card_id_only(world, tmp_path, collection):
     assert note.guid == note_guid("gl-scn-late")
     assert note["Situation"].startswith("A customer in Lyon")
     assert collection.note_count() == 8
+
+
+def test_mod_state_of_earlier_versions_still_matches(world, tmp_path, isolated_home):
+    """The hashes in anki-notes.json are a contract with every trainer's machine: had they changed,
+    the first export after an upgrade would count every note as changed and overwrite learners' edits.
+    These are the hashes csdrill 0.1.0 wrote for these notes (json.dumps of the content)."""
+    export(world, tmp_path / "de.apkg")
+
+    notes = json.loads((isolated_home / "anki-notes.json").read_text(encoding="utf-8"))["notes"]
+    assert notes[note_guid("de-reg-widerruf-frist")][:2] == [
+        "1af13531d7441596ecf3439f460345966f7dd09f7c0c20f53d8473b7bf28eaab", T0]
+    assert notes[note_guid("gl-phr-ar-patience")][:2] == [
+        "58c3f71df05bbd423b31b6734c6e93b7f1087d60659eff686563216becaa6cf8", T0]
+    assert notes["notetype:1733061003"] == ["31e730d503ee004945a0731d065ee65d9ea7021b7702d3281de8d4734269111f", T0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(names=st.lists(st.text(min_size=1), min_size=1, max_size=8, unique=True), data=st.data())
+def test_note_hash_is_the_json_content_hash(names, data):
+    values = data.draw(st.lists(st.text(), min_size=len(names), max_size=len(names)))
+    tags = data.draw(st.lists(st.text(), max_size=4))
+    notetype_id = data.draw(st.integers(min_value=0, max_value=2**31))
+
+    assert NoteHasher(notetype_id, names)(values, tags) == content_hash(
+        note_content(notetype_id, dict(zip(names, values, strict=True)), tags))
+
+
+def test_mod_state_without_fingerprints_keeps_every_mod(world, tmp_path, isolated_home):
+    """A state file written before fingerprints (or by a version that drops them) still decides by
+    its hashes: nothing counts as changed, and the fingerprints are added for the next export."""
+    export(world, tmp_path / "v1.apkg")
+    state = isolated_home / "anki-notes.json"
+    data = json.loads(state.read_text(encoding="utf-8"))
+    old = {key: entry[:2] for key, entry in data["notes"].items()}
+    state.write_text(json.dumps({"format": 1, "notes": old}, indent=0), encoding="utf-8")
+
+    result = export(world, tmp_path / "v2.apkg", now=T0 + 3600)
+
+    assert result.changed == 0
+    notes = json.loads(state.read_text(encoding="utf-8"))["notes"]
+    assert {key: entry[:2] for key, entry in notes.items()} == old
+    assert all(len(entry) == 3 for key, entry in notes.items() if not key.startswith("notetype:"))
+
+
+# Few characters, among them the separators, so that different notes often join to the same text.
+_PIECES = st.text(alphabet=["a", " ", "\x1f", ":"], max_size=2)
+_NOTES = st.tuples(st.lists(_PIECES, min_size=3, max_size=3), st.lists(_PIECES, max_size=2))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(first=_NOTES, second=_NOTES)
+@example(first=(["a", "", ""], []), second=(["a", "", ""], [""]))
+@example(first=(["a", "", ""], ["a"]), second=(["", "", ""], ["", "a"]))
+@example(first=(["b", "", ""], ["a"]), second=(["", "", ""], ["ab"]))  # the same tags + flds text
+def test_note_fingerprint_tells_different_notes_apart(first, second):
+    hasher = NoteHasher(1_733_061_001, ["Question", "Choices", "Answer"])
+
+    def fingerprint(note):
+        values, tags = note
+        return hasher.fingerprint("\x1f".join(values), " ".join(tags), len(tags))
+
+    if fingerprint(first) is not None and fingerprint(first) == fingerprint(second):
+        assert first == second
+
+
+def test_note_fingerprint_follows_the_note_type():
+    note_types = [(1_733_061_001, ["Question", "Answer"]), (1_733_061_002, ["Question", "Answer"]),
+                  (1_733_061_001, ["Question", "Hint"])]
+
+    prints = {NoteHasher(notetype_id, names).fingerprint("q\x1fa", "csdrill", 1) for notetype_id, names in note_types}
+
+    assert len(prints) == 3 and None not in prints
+
+
+@settings(max_examples=300, deadline=None)
+@given(card_id=st.text())
+def test_guid_is_genankis_guid_of_the_card_id(card_id):
+    from genanki import guid_for
+
+    assert note_guid(card_id) == guid_for("csdrill", card_id)
+
+
+def test_rebuild_without_changes_leaves_the_mod_state_untouched(world, tmp_path, isolated_home):
+    export(world, tmp_path / "v1.apkg")
+    state = isolated_home / "anki-notes.json"
+    before = (state.read_bytes(), state.stat().st_mtime_ns)
+
+    result = export(world, tmp_path / "v2.apkg", now=T0 + 3600)
+
+    assert result.changed == 0
+    assert (state.read_bytes(), state.stat().st_mtime_ns) == before
+
+
+def test_every_field_passes_genankis_html_check(world, tmp_path):
+    """genanki warns about text that looks like a broken tag; csdrill writes the notes table itself,
+    so it runs genanki's check here, over every field of a package."""
+    from genanki import Note
+
+    path = export(world, tmp_path / "de.apkg", markets=()).path
+    fields = [field for (flds,) in package_rows(path, tmp_path, "SELECT flds FROM notes") for field in flds.split("\x1f")]
+
+    assert len(fields) > 50
+    assert [f for f in fields if Note._find_invalid_html_tags_in_field(f)] == []
 
 
 def test_unreadable_mod_state_stops_the_export_instead_of_touching_every_note(world, tmp_path, isolated_home):

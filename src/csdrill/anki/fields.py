@@ -15,7 +15,7 @@ RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv",
 
 def plain(value: str | None) -> str:
     """Escaped text; line breaks kept as <br>."""
-    return escape(value or "").replace("\n", "<br>")
+    return escape(value).replace("\n", "<br>") if value else ""
 
 
 def is_rtl(lang: str) -> bool:
@@ -35,8 +35,8 @@ def in_language(value: str | None, lang: str | None) -> str:
 def item_list(items, lang: str | None = None, tag: str = "ul") -> str:
     if not items:
         return ""
-    rows = "".join(f"<li>{in_language(item, lang)}</li>" for item in items)
-    return f"<{tag}>{rows}</{tag}>"
+    rows = "</li><li>".join([in_language(item, lang) for item in items] if lang else map(plain, items))
+    return f"<{tag}><li>{rows}</li></{tag}>"
 
 
 def source_link(source: Source | None) -> str:
@@ -83,12 +83,8 @@ _BY_KIND = {"fact": _fact, "truefalse": _truefalse, "phrase": _phrase, "scenario
 def note_fields(card: Card) -> dict[str, str]:
     """Field name → HTML for every field a note of this card's kind can have."""
     values = _BY_KIND[card.kind](card)
-    values.update(
-        {
-            "Explanation": plain(card.explain),
-            "Chinese": plain(card.zh),
-            "Source": source_link(card.source),
-            "Card ID": plain(card.id),
-        }
-    )
+    values["Explanation"] = plain(card.explain)
+    values["Chinese"] = plain(card.zh)
+    values["Source"] = source_link(card.source)
+    values["Card ID"] = plain(card.id)
     return values

@@ -16,11 +16,25 @@ GUID_NAMESPACE = "csdrill"
 _ID_LOW, _ID_HIGH = 1 << 30, 1 << 31  # genanki's recommended ID range
 
 
-def note_guid(card_id: str) -> str:
-    """The note's GUID: from the card id alone, so editing the card's text updates the note."""
-    from genanki import guid_for
+# genanki's base-91 alphabet (genanki.util.BASE91_TABLE), in order, and every two-digit string of it.
+_BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+           "!#$%&()*+,-./:;<=>?@[]^_`{|}~")
+_PAIRS = [high + low for high in _BASE91 for low in _BASE91]
 
-    return guid_for(GUID_NAMESPACE, card_id)
+
+def note_guid(card_id: str) -> str:
+    """The note's GUID: from the card id alone, so editing the card's text updates the note.
+
+    Exactly genanki.guid_for(GUID_NAMESPACE, card_id) (learners' notes are matched by it): the first
+    8 bytes of a SHA-256 as a base-91 number without leading zeros ("a"). Two digits at a time,
+    unrolled (91**10 > 2**64), it takes a third of genanki's time.
+    """
+    number = int.from_bytes(hashlib.sha256(f"{GUID_NAMESPACE}__{card_id}".encode()).digest()[:8], "big")
+    number, d01 = divmod(number, 8281)  # 91 ** 2
+    number, d23 = divmod(number, 8281)
+    number, d45 = divmod(number, 8281)
+    d89, d67 = divmod(number, 8281)
+    return (_PAIRS[d89] + _PAIRS[d67] + _PAIRS[d45] + _PAIRS[d23] + _PAIRS[d01]).lstrip("a")
 
 
 def deck_name(market: Market, topic: str) -> str:
