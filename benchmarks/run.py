@@ -284,6 +284,10 @@ def report(results: dict, quick: bool) -> str:
             row = results[key]
             rows.append((label, ms(row["value"]), f"{row['ref_label']} {ms(row['ref'])}",
                          ratio(row["value"], row["ref"]), row["target"]))
+    if "market" in results.get("stats", {}):
+        row = results["stats"]
+        rows.append(("`stats --json --market de`, same log", ms(row["market"]), f"{row['ref_label']} {ms(row['ref'])}",
+                     ratio(row["market"], row["ref"]), row["target"]))
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     lines = [
         "# Benchmark results",
