@@ -187,16 +187,30 @@ def deck_loads(root: Path, sizes, repeat) -> dict:
     return out
 
 
+PEAK_RSS = """
+import resource
+def peak_kib():
+    # VmHWM is this process's own high-water mark. ru_maxrss is not: Linux carries it over from the
+    # parent across fork and exec, so a child of a large benchmark runner would report the runner's.
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+"""
+
+
 def peak_memory(root: Path, size: int) -> float:
     folder = root / f"decks-{size}"
-    code = (
-        "import resource, sys; from pathlib import Path; from csdrill.content.loader import load;"
-        f"r = load([Path({str(folder)!r})], include_builtin=False, freeze=True); assert len(r.library.cards) == {size};"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    code = PEAK_RSS + (
+        "from pathlib import Path; from csdrill.content.loader import load\n"
+        f"r = load([Path({str(folder)!r})], include_builtin=False, freeze=True)\n"
+        f"assert len(r.library.cards) == {size}\n"
+        "print(peak_kib())"
     )
     env = dict(os.environ, CSDRILL_HOME=str(root / f"home-{size}"))
     out = subprocess.run([PYTHON, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
-    return int(out.strip()) / 1024  # ru_maxrss is in KiB on Linux
+    return int(out.strip()) / 1024
 
 
 def review_log(store, reviews: int, cards: int, now: datetime, every: timedelta = timedelta(minutes=1)) -> None:
@@ -269,10 +283,12 @@ def report(results: dict, quick: bool) -> str:
          f"≤ {TARGETS['first_card']}×"),
     ]
     for size, row in loads.items():
+        targeted = size == max(loads)  # the issue sets the load targets at the largest size (100,000 cards)
         rows.append((f"cold load, {size:,} cards", ms(row["cold"]), f"raw CSafeLoader {ms(row['raw'])}",
-                     ratio(row["cold"], row["raw"]), f"≤ {TARGETS['cold_ratio']}×"))
+                     ratio(row["cold"], row["raw"]), f"≤ {TARGETS['cold_ratio']}×" if targeted else "—"))
         rows.append((f"warm load, {size:,} cards", ms(row["warm"]), f"raw CSafeLoader {ms(row['raw'])}",
-                     f"{row['raw'] / row['warm']:.1f}× faster", f"≥ {TARGETS['warm_speedup']:.0f}× faster"))
+                     f"{row['raw'] / row['warm']:.1f}× faster",
+                     f"≥ {TARGETS['warm_speedup']:.0f}× faster" if targeted else "—"))
     rows.append((f"due queue, {d['reviews']:,} reviews / {d['cards']:,} cards", ms(d["due"]), "—", "—",
                  f"≤ {TARGETS['due_ms']:.0f} ms"))
     biggest = max(loads)
