@@ -39,48 +39,48 @@ def test_changed_file_is_parsed_again(deck_dir):
     assert result.library.cards["zz-reg-one"].a == "30 days"
 
 
-def test_corrupt_cache_is_ignored_and_rebuilt(deck_dir, isolated_home):
+def cache_one_fact(deck_dir, home) -> tuple:
+    """Load a one-card deck so it gets cached: its cache entry's path and content."""
     write(deck_dir, "fact.yaml", GOOD_FACT)
     load([deck_dir], include_builtin=False)
-    [entry] = entries(isolated_home)
+    [entry] = entries(home)
+    return entry, json.loads(entry.read_text())
+
+
+def answer_after_reload(deck_dir) -> str:
+    return load([deck_dir], include_builtin=False).library.cards["zz-reg-one"].a
+
+
+def test_corrupt_cache_is_ignored_and_rebuilt(deck_dir, isolated_home):
+    entry, _ = cache_one_fact(deck_dir, isolated_home)
     entry.write_text("{ not json")
-    result = load([deck_dir], include_builtin=False)
-    assert result.library.cards["zz-reg-one"].a == "14 days"
+    assert answer_after_reload(deck_dir) == "14 days"
     assert cached_value(json.loads(entry.read_text()), 0, "id") == "zz-reg-one"
 
 
 def test_tampered_cache_with_wrong_hash_is_not_trusted(deck_dir, isolated_home):
-    write(deck_dir, "fact.yaml", GOOD_FACT)
-    load([deck_dir], include_builtin=False)
-    [entry] = entries(isolated_home)
-    data = json.loads(entry.read_text())
+    entry, data = cache_one_fact(deck_dir, isolated_home)
     data["cards"][0][data["fields"].index("a")] = "forged"
     data["sha256"] = "0" * 64
     entry.write_text(json.dumps(data))
-    assert load([deck_dir], include_builtin=False).library.cards["zz-reg-one"].a == "14 days"
+    assert answer_after_reload(deck_dir) == "14 days"
 
 
 def test_cache_written_for_other_card_fields_is_not_used(deck_dir, isolated_home):
     # As after an upgrade that added a card field: positions would no longer mean the same thing.
-    write(deck_dir, "fact.yaml", GOOD_FACT)
-    load([deck_dir], include_builtin=False)
-    [entry] = entries(isolated_home)
-    data = json.loads(entry.read_text())
+    entry, data = cache_one_fact(deck_dir, isolated_home)
     at = data["fields"].index("a")
     data["fields"].insert(at, "hint")
     data["cards"][0].insert(at, "forged")
     entry.write_text(json.dumps(data))
-    assert load([deck_dir], include_builtin=False).library.cards["zz-reg-one"].a == "14 days"
+    assert answer_after_reload(deck_dir) == "14 days"
 
 
 def test_truncated_cache_row_is_ignored(deck_dir, isolated_home):
-    write(deck_dir, "fact.yaml", GOOD_FACT)
-    load([deck_dir], include_builtin=False)
-    [entry] = entries(isolated_home)
-    data = json.loads(entry.read_text())
+    entry, data = cache_one_fact(deck_dir, isolated_home)
     data["cards"][0] = data["cards"][0][:3]
     entry.write_text(json.dumps(data))
-    assert load([deck_dir], include_builtin=False).library.cards["zz-reg-one"].a == "14 days"
+    assert answer_after_reload(deck_dir) == "14 days"
 
 
 def test_cached_deck_is_validated_again_when_markets_change(deck_dir):
