@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,14 @@ def deck_dir(tmp_path):
     folder = tmp_path / "decks"
     write(folder, "markets.yaml", MINI_MARKETS)
     return folder
+
+
+@pytest.fixture(scope="module")
+def builtin_content():
+    """The built-in library, for CLI tests that count on it; skipped, not failed, if it has lint problems."""
+    from csdrill.content.loader import load
+
+    result = load(today=date.today())
+    if result.problems:
+        pytest.skip(f"built-in content has {len(result.problems)} lint problem(s), e.g. {result.problems[0]}")
+    return result

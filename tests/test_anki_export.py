@@ -655,15 +655,6 @@ def test_without_merge_a_changed_note_type_is_duplicated(world, tmp_path, collec
 # --- the command line ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def builtin_content():
-    """The built-in decks are being written by others; a CLI test needs them to load cleanly."""
-    result = load(today=date.today())
-    if result.problems:
-        pytest.skip(f"built-in content has {len(result.problems)} lint problem(s), e.g. {result.problems[0]}")
-    return result
-
-
 TRAINER_DECK = """\
 deck: test-trainer-de
 title: A trainer's own German cards

@@ -93,14 +93,6 @@ def test_fact_and_truefalse_values(library, tmp_path):
     assert rows["zz-eti-myth"]["kind"] == "truefalse"
 
 
-@pytest.fixture(scope="module")
-def builtin_content():
-    result = load(today=date.today())
-    if result.problems:
-        pytest.skip(f"built-in content has {len(result.problems)} lint problem(s), e.g. {result.problems[0]}")
-    return result
-
-
 def test_cli_csv_to_stdout(cli, deck_dir, builtin_content):
     write(deck_dir, "phrases.yaml", UMLAUT_DECK)
 
