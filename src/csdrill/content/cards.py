@@ -10,12 +10,12 @@ from csdrill.content.model import Card, Source
 from csdrill.content.problems import Location
 from csdrill.content.vocabulary import KINDS, REGISTERS
 
-COMMON_KEYS = ("id", "kind", "tags", "explain", "zh", "source")
+COMMON_KEYS = ("id", "kind", "tags", "explain", "zh", "zh_prompt", "source")
 KIND_KEYS = {
     "fact": ("q", "a", "choices", "accept"),
     "truefalse": ("statement", "true"),
     "phrase": ("lang", "text", "meaning", "register", "use", "accept"),
-    "scenario": ("situation", "options", "best", "why"),
+    "scenario": ("situation", "options", "best", "why", "zh_options"),
 }
 # The field whose presence says which kind a card is, when `kind` is not given.
 _MARKERS = {"q": "fact", "statement": "truefalse", "text": "phrase", "situation": "scenario"}
@@ -56,6 +56,7 @@ def read_card(
         tags=fields.text_list("tags"),
         explain=fields.text("explain", required=kind == "truefalse"),
         zh=fields.text("zh", required=kind == "phrase"),
+        zh_prompt=fields.text("zh_prompt"),
         source=_read_source(fields, required=topic == "regulation", today=today),
     )
     values.update(_KIND_READERS[kind](fields))
@@ -140,8 +141,14 @@ def _scenario(fields: Fields) -> dict:
     _distinct(fields, "options", options)
     if options and best and best not in options:
         fields.problem(fields.at("best"), "'best' must be the exact text of one of the options")
+    zh_options = fields.text_list("zh_options")
+    if zh_options and options and len(zh_options) != len(options):
+        fields.problem(
+            fields.at("zh_options"),
+            f"'zh_options' must have one entry per option ({len(options)}), not {len(zh_options)}",
+        )
     return dict(situation=fields.text("situation", required=True), options=options, best=best,
-                why=fields.text("why", required=True))
+                why=fields.text("why", required=True), zh_options=zh_options)
 
 
 _KIND_READERS = {"fact": _fact, "truefalse": _truefalse, "phrase": _phrase, "scenario": _scenario}

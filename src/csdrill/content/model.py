@@ -39,6 +39,7 @@ class Card:
     tags: tuple[str, ...] = ()
     explain: str | None = None
     zh: str | None = None
+    zh_prompt: str | None = None  # the front (question, statement, situation) in Chinese
     source: Source | None = None
     # fact
     q: str | None = None
@@ -58,6 +59,7 @@ class Card:
     situation: str | None = None
     options: tuple[str, ...] = ()
     best: str | None = None
+    zh_options: tuple[str, ...] = ()  # Chinese for options that are instructions, parallel to options
     why: str | None = None
 
     @property

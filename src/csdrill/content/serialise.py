@@ -9,7 +9,7 @@ from csdrill.content.model import Card, Source
 from csdrill.content.problems import Location
 
 CARD_FIELDS = tuple(f.name for f in fields(Card))
-LIST_FIELDS = ("tags", "choices", "accept", "options")
+LIST_FIELDS = ("tags", "choices", "accept", "options", "zh_options")
 
 
 def card_to_dict(card: Card, *, compact: bool = True) -> dict:
