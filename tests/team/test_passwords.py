@@ -1,0 +1,42 @@
+"""A team database password is never printed nor written to disk."""
+
+from __future__ import annotations
+
+import pytest
+
+from csdrill.team.conninfo import masked
+from tests.conftest import run_cli
+
+SECRET = "s3cr3t-Pa55"
+
+
+@pytest.mark.parametrize("dsn", [
+    f"postgresql://li.wei:{SECRET}@127.0.0.1:1/csdrill?sslmode=disable",
+    f"postgres://li.wei:{SECRET}@db.example.com/csdrill",
+    f"postgresql://li.wei@127.0.0.1:1/csdrill?password={SECRET}&sslmode=disable",
+    f"host=127.0.0.1 port=1 dbname=csdrill user=li.wei password={SECRET}",
+    f"host=127.0.0.1 port=1 password = '{SECRET}' user=li.wei",
+])
+def test_masked_hides_the_password_in_every_form_and_keeps_the_rest(dsn):
+    shown = masked(f"cannot reach {dsn} (password {SECRET} rejected)", dsn)
+    assert SECRET not in shown and "***" in shown
+    assert "li.wei" in shown and ("127.0.0.1" in shown or "db.example.com" in shown)
+
+
+def test_pgpassword_is_masked_too(monkeypatch):
+    monkeypatch.setenv("PGPASSWORD", SECRET)
+    assert SECRET not in masked(f"authentication failed with {SECRET}")
+
+
+@pytest.mark.parametrize("command", [("sync",), ("sync", "--json"), ("team", "init"),
+                                     ("team", "grant", "li", "--role", "agent")])
+def test_unreachable_team_database_message_masks_the_password(command, isolated_home):
+    dsn = f"postgresql://li.wei:{SECRET}@127.0.0.1:1/csdrill?connect_timeout=2"
+    result = run_cli(*command, env={"CSDRILL_TEAM_DB": dsn})
+    assert result.returncode == 2
+    assert "cannot reach the team database postgresql://li.wei:***@127.0.0.1:1/csdrill" in result.stderr
+    assert SECRET not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    for path in isolated_home.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
