@@ -102,6 +102,8 @@ def exam(
         exam_view.show_result(console, attempt)
     if as_json:
         print_json(attempt_result(attempt))
+    from csdrill.team.autosync import sync_after_session
+    sync_after_session(user)  # team database (CSDRILL_TEAM_DB): send the answers; never fails the session
     if attempt.interrupted:
         raise typer.Exit(EXIT_INTERRUPTED)
     raise typer.Exit(EXIT_PASSED if attempt.result.passed else EXIT_FAILED)

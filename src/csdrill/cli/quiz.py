@@ -117,6 +117,8 @@ def quiz(
             queue = build_queue(items, due, known, 0, min(unseen, 10), limit, rng)
         session = Session(store, Scheduler(retention), user, items, now_utc)
         interrupted, _ended = run_session(session, queue.items, cards, mode, prompts, console, rng)
+    from csdrill.team.autosync import sync_after_session
+    sync_after_session(user)  # team database (CSDRILL_TEAM_DB): send the answers; never fails the session
     if interrupted:
         raise typer.Exit(130)
 
