@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from csdrill.cli import app
-from csdrill.cli.options import DecksOption, JsonOption, print_json
+from csdrill.cli.options import DecksOption, JsonOption, LocalOption, print_json
 from csdrill.errors import UsageError
 
 UserOption = typer.Option(
@@ -135,13 +135,14 @@ def scores(
     user: str = typer.Option(None, "--user", "-u", help="Only this learner (default: everyone)."),
     quiz: str = typer.Option(None, "--quiz", "-q", help="Only this quiz id."),
     as_json: bool = JsonOption,
+    local: bool = LocalOption,
 ) -> None:
-    """Exam attempt history: every attempt, complete or not, oldest first."""
+    """Exam attempt history: every attempt, complete or not, oldest first (the team's with CSDRILL_TEAM_DB)."""
     from csdrill.exam.results import history_row
-    from csdrill.store import Store
+    from csdrill.team.progress import open_progress
 
-    with Store() as store:
-        rows = [history_row(r) for r in store.attempts(user, quiz)]
+    with open_progress(local) as progress:
+        rows = [history_row(r) for r in progress.attempts(user, quiz)]
     if as_json:
         print_json(rows)
         return
@@ -160,8 +161,10 @@ def check(
         None, "--min", min=0, max=100, help="Pass mark to apply instead of the attempt's own."),
     as_json: bool = JsonOption,
     decks: list[Path] = DecksOption,
+    local: bool = LocalOption,
 ) -> None:
-    """Did this user pass? For onboarding scripts: reads the latest complete attempt.
+    """Did this user pass? For onboarding scripts: reads the latest complete attempt (in the team database
+    when CSDRILL_TEAM_DB is set, so it works on any machine).
 
     Exit 0 when it meets the pass mark (or --min), 1 when it does not, 3 when there is no complete
     attempt yet, 2 for an unknown quiz. `--json` prints user, quiz, score, pass_mark, passed,
@@ -169,14 +172,15 @@ def check(
     """
     from csdrill.content.loader import load
     from csdrill.exam.results import check_result, latest_complete
-    from csdrill.store import Store, default_user
+    from csdrill.store import default_user
+    from csdrill.team.progress import open_progress
 
     # Other people's broken decks must not break an onboarding script: only the quiz must load.
     content = load(_quiz_dirs(quiz_id, decks), freeze=True)
     quiz = find_quiz(content.quizzes, quiz_id)
     user = user or default_user()
-    with Store() as store:
-        record = latest_complete(store.attempts(user, quiz.id, complete_only=True))
+    with open_progress(local) as progress:
+        record = latest_complete(progress.attempts(user, quiz.id, complete_only=True))
     result = check_result(user, quiz.id, record, min_percent)
     if as_json:
         print_json(result)
@@ -199,15 +203,17 @@ def _check_line(result: dict) -> str:
 def report(
     quiz: str = typer.Option(None, "--quiz", "-q", help="Only this quiz id."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+    local: bool = LocalOption,
 ) -> None:
-    """Every user's latest and best exam result, for a trainer whose team shares one CSDRILL_HOME."""
-    from csdrill.exam.results import team_report
-    from csdrill.store import Store
+    """Every user's latest and best exam result: the team database's with CSDRILL_TEAM_DB, else this machine's."""
+    from csdrill.team.progress import open_progress
 
+    fmt = "json" if as_json else fmt
     if fmt not in ("table", "csv", "json"):
         raise UsageError(f"unknown format '{fmt}'; formats: table, csv, json")
-    with Store() as store:
-        rows = team_report(store.attempts(quiz_id=quiz, complete_only=True))
+    with open_progress(local) as progress:
+        rows = progress.report(quiz)
     columns = ("quiz", "user", "attempts", "latest_score", "latest_passed", "latest_at", "best_score",
                "best_passed", "best_at", "pass_mark")
     if fmt == "json":

@@ -69,7 +69,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         -- report: latest and best per quiz and agent, from the index alone.
         CREATE INDEX attempts_for_report ON csdrill.attempts (quiz_id, agent, finished_at)
-            INCLUDE (score, passed, pass_mark) WHERE status = 'complete';
+            INCLUDE (score, passed, pass_mark, uid) WHERE status = 'complete';
         CREATE INDEX attempts_by_agent ON csdrill.attempts (agent, quiz_id, started_at);
         """,
     ),
