@@ -7,6 +7,7 @@ a server; with CSDRILL_REQUIRE_TEAM_DB=1 (set by .ci/run) they fail instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from dataclasses import dataclass
@@ -122,3 +123,76 @@ def machines(tmp_path):
         return {"CSDRILL_HOME": str(folder), **env}
 
     return home
+
+
+def fill_log(home, user: str, count: int, seed: int = 1, cards: int = 40) -> None:
+    """`count` answers by `user` recorded as the quiz records them, in the store at `home`."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from csdrill.drill.scheduling import Scheduler
+    from csdrill.store import Review, Store
+
+    rng = random.Random(seed)
+    scheduler = Scheduler(0.9)
+    when = datetime(2026, 3, 1, 8, 0, tzinfo=UTC) + timedelta(seconds=seed)
+    with Store(home) as store:
+        memories = store.memories(user)
+        for _ in range(count):
+            key = (f"card-{rng.randrange(cards)}", rng.choice(("recognise", "produce")))
+            before = memories.get(key)
+            rating = rng.choice((1, 3, 3, 4))
+            after = scheduler.review(before, rating, when)
+            store.record_review(Review(user, *key, rating, "flash", when, 1200, before.state if before else "new",
+                                       retention=0.9), after)
+            memories[key] = after
+            when += timedelta(minutes=rng.randrange(1, 600))
+
+
+class CuttingProxy:
+    """A TCP proxy to the PostgreSQL server that drops both sides once the client has sent `cut_after` bytes."""
+
+    def __init__(self, upstream: tuple[str, int], cut_after: int):
+        import socket
+        import threading
+
+        self.upstream, self.cut_after, self.sent, self.cut = upstream, cut_after, 0, False
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
+
+    def _pump(self, source, target, counts: bool) -> None:
+        import socket
+
+        try:
+            while data := source.recv(65536):
+                if counts:
+                    with self.lock:
+                        self.sent += len(data)
+                        if self.sent > self.cut_after:
+                            self.cut = True
+                            raise OSError("cut")
+                target.sendall(data)
+        except OSError:
+            pass
+        for sock in (source, target):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def close(self) -> None:
+        self.listener.close()

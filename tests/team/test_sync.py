@@ -159,3 +159,16 @@ def test_unreachable_team_database_at_the_end_of_a_quiz_keeps_the_answers_for_th
     later = sync(offline, team_db.dsn(li))
     assert (later["sent_reviews"], later["sent_attempts"]) == (len(log(offline)), 1)
     assert team_db.query("SELECT count(*) FROM csdrill.reviews") == [(len(log(offline)),)]
+
+
+def test_an_answer_dated_before_earlier_ones_is_put_in_order_by_the_next_sync(team_db, machines, builtin_content):
+    li = team_db.grant("li")
+    laptop, desktop = machines("laptop", CSDRILL_USER=li), machines("desktop", CSDRILL_USER=li)
+    quiz(laptop, "2026-05-05T08:00:00+00:00")
+    assert sync(laptop, team_db.dsn(li))["replayed"] == {li: len(card_states(laptop))}  # first sync here
+    quiz(laptop, "2026-05-06T08:00:00+00:00", "1\n1\n")
+    assert sync(laptop, team_db.dsn(li))["replayed"] == {}  # answers in time order: the quiz's state stands
+    quiz(laptop, "2026-05-03T08:00:00+00:00", "1\n1\n", "--new", "20")  # a clock set back
+    assert li in sync(laptop, team_db.dsn(li))["replayed"]
+    sync(desktop, team_db.dsn(li))
+    assert card_states(laptop) == card_states(desktop)

@@ -88,6 +88,27 @@ def add_pulled(store: Store, team: str, rows: list[tuple], cursors: dict[str, st
     return added
 
 
+def needs_replay(store: Store, user: str) -> bool:
+    """Would the user's card states here differ from a replay of their log here?
+
+    A quiz updates states answer by answer, which is the replay as long as each answer comes after every
+    earlier one; so a replay is due when this machine never did one (older reviews carry no retention),
+    when reviews arrived from elsewhere (marked by add_pulled), or when an answer since the last replay
+    is older than one before it (a clock set back, CSDRILL_NOW).
+    """
+    db = store.db
+    if db.execute("SELECT 1 FROM team_sync WHERE key = ?", (f"replay:{user}",)).fetchone():
+        return True
+    mark = db.execute("SELECT value FROM team_sync WHERE key = ?", (f"replayed:{user}",)).fetchone()
+    if mark is None:
+        return db.execute("SELECT 1 FROM reviews WHERE user = ? LIMIT 1", (user,)).fetchone() is not None
+    last_id, latest = mark[0].split("|", 1)
+    return db.execute(
+        "SELECT EXISTS (SELECT 1 FROM (SELECT answered_at, max(answered_at) OVER (ORDER BY id ROWS BETWEEN "
+        "UNBOUNDED PRECEDING AND 1 PRECEDING) AS before FROM reviews WHERE id > ? AND user = ?) "
+        "WHERE answered_at < max(coalesce(before, ''), ?))", (int(last_id), user, latest)).fetchone()[0] == 1
+
+
 def users_to_replay(store: Store) -> list[str]:
     return [r[0][len("replay:"):] for r in store.db.execute("SELECT key FROM team_sync WHERE key LIKE 'replay:%'")]
 
@@ -111,6 +132,10 @@ def replay_user(store: Store, user: str) -> int:
             "introduced_at, reps, lapses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (_state_row(user, key, state) for key, state in states.items()))
         db.execute("DELETE FROM team_sync WHERE key = ?", (f"replay:{user}",))
+        last_id, latest = db.execute("SELECT max(id), max(answered_at) FROM reviews WHERE user = ?",
+                                     (user,)).fetchone()
+        db.execute("INSERT OR REPLACE INTO team_sync VALUES (?, ?)",
+                   (f"replayed:{user}", f"{last_id or 0}|{latest or ''}"))
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:

@@ -81,8 +81,9 @@ def _sync(conn, store: Store, dsn: str, wanted: list[str] | None, batch: int) ->
     _pull(conn, store, team, users, batch, result)
     _push_reviews(conn, store, users, batch, result)
     _push_attempts(conn, store, users, result)
-    for user in local.users_to_replay(store):
-        result.replayed[user] = local.replay_user(store, user)
+    for user in users:
+        if local.needs_replay(store, user):
+            result.replayed[user] = local.replay_user(store, user)
     return result
 
 
