@@ -120,3 +120,20 @@ def test_one_agent_syncing_from_two_machines_at_once(team_db, machines, tmp_path
     assert uids(homes[0]) == uids(homes[1]) and len(uids(homes[0])) == 3020
     with Store(homes[0]) as one, Store(homes[1]) as other:
         assert one.memories(li) == other.memories(li)
+
+
+def test_a_full_server_is_waited_for_briefly_instead_of_failing_the_sync(team_db, machines, tmp_path):
+    import threading
+
+    import psycopg
+    from psycopg import sql
+
+    li = team_db.grant("li")
+    team_db.query(sql.SQL("ALTER ROLE {} CONNECTION LIMIT 1").format(sql.Identifier(li)))
+    env = machines("laptop", CSDRILL_USER=li, CSDRILL_TEAM_DB=team_db.dsn(li))
+    fill_log(tmp_path / "home-laptop", li, 20)
+    holder = psycopg.connect(team_db.dsn(li))  # li's only connection slot is taken …
+    threading.Timer(1.5, holder.close).start()  # … and freed while the sync waits for it
+    result = run_cli("sync", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["sent_reviews"] == 20

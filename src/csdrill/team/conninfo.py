@@ -52,11 +52,25 @@ def connect(dsn: str, timeout_s: float = CONNECT_TIMEOUT_S):
     except ImportError:
         raise TeamError(f"{ENV} is set but the PostgreSQL driver is missing: "
                         "pip install 'csdrill[team]' (or unset it to work on this machine alone)") from None
-    try:
-        return psycopg.connect(dsn, connect_timeout=max(1, round(timeout_s)), application_name="csdrill",
-                               autocommit=True)
-    except psycopg.Error as err:
-        raise TeamError(f"cannot reach the team database {masked(dsn)}: {masked(_first_line(err), dsn)}") from None
+    import random
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return psycopg.connect(dsn, connect_timeout=max(1, round(timeout_s)), application_name="csdrill",
+                                   autocommit=True)
+        except psycopg.Error as err:
+            # A full server (many agents ending a session at once) is worth a few short waits.
+            if _server_full(err) and time.monotonic() < deadline:
+                time.sleep(random.uniform(0.05, 0.4))
+                continue
+            raise TeamError(f"cannot reach the team database {masked(dsn)}: {masked(_first_line(err), dsn)}") from None
+
+
+def _server_full(err: Exception) -> bool:
+    text = str(err)
+    return any(sign in text for sign in ("too many clients", "too many connections", "connection slots are reserved"))
 
 
 def _first_line(err: Exception) -> str:
