@@ -74,5 +74,6 @@ def _server_full(err: Exception) -> bool:
 
 
 def _first_line(err: Exception) -> str:
+    """libpq's message on one line (it puts the reason and a hint on separate lines)."""
     lines = [line.strip() for line in str(err).splitlines() if line.strip()]
-    return lines[-1] if lines else type(err).__name__
+    return " ".join(lines) if lines else type(err).__name__
