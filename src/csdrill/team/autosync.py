@@ -25,6 +25,6 @@ def sync_after_session(user: str) -> None:
     except Exception as err:
         from csdrill.team.conninfo import masked
 
-        reason = masked(str(err).splitlines()[0] if str(err) else type(err).__name__, dsn)
-        print(f"csdrill: answers saved on this machine only ({reason}); the next `csdrill sync` will send them",
-              file=sys.stderr)
+        reason = getattr(err, "reason", None) or (str(err).splitlines()[0] if str(err) else type(err).__name__)
+        print(f"csdrill: not synced with the team database ({masked(reason, dsn)}); answers saved here, "
+              "the next `csdrill sync` will send them", file=sys.stderr)

@@ -22,7 +22,14 @@ _KEYWORD_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s']+)"
 
 
 class TeamError(StateError):
-    """The team database cannot be used (unreachable, not initialised, no permission): exit 2."""
+    """The team database cannot be used (unreachable, not initialised, no permission): exit 2.
+
+    `reason` is a few words for a one-line warning ("Connection refused"); the message has the details.
+    """
+
+    def __init__(self, message: str, reason: str | None = None):
+        super().__init__(message)
+        self.reason = reason or message
 
 
 def team_dsn() -> str | None:
@@ -65,12 +72,19 @@ def connect(dsn: str, timeout_s: float = CONNECT_TIMEOUT_S):
             if _server_full(err) and time.monotonic() < deadline:
                 time.sleep(random.uniform(0.05, 0.4))
                 continue
-            raise TeamError(f"cannot reach the team database {masked(dsn)}: {masked(_first_line(err), dsn)}") from None
+            raise TeamError(f"cannot reach the team database {masked(dsn)}: {masked(_first_line(err), dsn)}",
+                            masked(_short_reason(err), dsn)) from None
 
 
 def _server_full(err: Exception) -> bool:
     text = str(err)
     return any(sign in text for sign in ("too many clients", "too many connections", "connection slots are reserved"))
+
+
+def _short_reason(err: Exception) -> str:
+    """libpq's own reason without the address it names: what follows its last "failed: "."""
+    first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return first.rsplit("failed: ", 1)[-1].strip()
 
 
 def _first_line(err: Exception) -> str:

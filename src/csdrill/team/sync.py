@@ -49,11 +49,12 @@ def sync(store: Store, dsn: str, users: list[str] | None = None, timeout_s: floa
             conn.execute(f"SET statement_timeout = {int(timeout_s * 4000)}")
         return _sync(conn, store, dsn, users, batch)
     except psycopg.errors.InsufficientPrivilege as err:
-        raise TeamError(f"the team database {masked(dsn)} refused: {masked(str(err).splitlines()[0], dsn)} "
-                        "(ask its owner for `csdrill team grant LOGIN --role agent`)") from None
+        refusal = masked(str(err).splitlines()[0], dsn)
+        raise TeamError(f"the team database {masked(dsn)} refused: {refusal} "
+                        "(ask its owner for `csdrill team grant LOGIN --role agent`)", refusal) from None
     except psycopg.Error as err:
         raise TeamError(f"sync with {masked(dsn)} stopped: {masked(_line(err), dsn)}. Nothing is lost and "
-                        "nothing will be sent twice: run `csdrill sync` again") from None
+                        "nothing will be sent twice: run `csdrill sync` again", masked(_line(err), dsn)) from None
     finally:
         conn.close()
 
