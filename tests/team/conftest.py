@@ -113,16 +113,21 @@ def team_db(pg_server):
         drop_team_db(pg_server, team)
 
 
+def machines_in(folder):
+    """machines('laptop', VAR=…) → the env for running the CLI on that machine (its own CSDRILL_HOME)."""
+
+    def home(name: str, **env) -> dict:
+        path = folder / f"home-{name}"
+        path.mkdir(exist_ok=True)
+        return {"CSDRILL_HOME": str(path), **env}
+
+    return home
+
+
 @pytest.fixture
 def machines(tmp_path):
     """CSDRILL_HOME folders for several machines: machines('laptop') → env for running the CLI there."""
-
-    def home(name: str, **env) -> dict:
-        folder = tmp_path / f"home-{name}"
-        folder.mkdir(exist_ok=True)
-        return {"CSDRILL_HOME": str(folder), **env}
-
-    return home
+    return machines_in(tmp_path)
 
 
 def fill_log(home, user: str, count: int, seed: int = 1, cards: int = 40) -> None:

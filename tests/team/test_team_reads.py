@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.conftest import run_cli
+from tests.team.conftest import create_team_db, drop_team_db, machines_in
 from tests.team.test_sync import quiz
 
 pytest.importorskip("psycopg")
@@ -21,9 +22,20 @@ def take_exam(env: dict, answers: str) -> dict:
     return json.loads(result.stdout)
 
 
-@pytest.fixture
-def cohort(team_db, machines, builtin_content):
-    """Agents li and bo, each on their own machine with the team database set, one exam each."""
+@pytest.fixture(scope="module")
+def cohort(pg_server, tmp_path_factory, builtin_content):
+    """Agents li and bo, each on their own machine with the team database set, one exam each.
+
+    Shared by this module's tests, which only read it (granting the same trainer login again is a no-op).
+    """
+    team_db = create_team_db(pg_server)
+    try:
+        yield _cohort(team_db, machines_in(tmp_path_factory.mktemp("cohort")))
+    finally:
+        drop_team_db(pg_server, team_db)
+
+
+def _cohort(team_db, machines):
     li, bo = team_db.grant("li"), team_db.grant("bo")
     li_pc = machines("li", CSDRILL_USER=li, CSDRILL_TEAM_DB=team_db.dsn(li), TZ="UTC")
     bo_pc = machines("bo", CSDRILL_USER=bo, CSDRILL_TEAM_DB=team_db.dsn(bo), TZ="UTC")
