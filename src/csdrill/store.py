@@ -167,6 +167,7 @@ class Review:
     def to_dict(self) -> dict:
         data = self.__dict__.copy()
         data["answered_at"] = to_db(self.answered_at)
+        del data["retention"]  # `reviews --json` keeps its keys; the replay reads retention from the store
         return data
 
 
