@@ -137,3 +137,37 @@ def test_a_full_server_is_waited_for_briefly_instead_of_failing_the_sync(team_db
     result = run_cli("sync", "--json", env=env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["sent_reviews"] == 20
+
+
+def test_sync_killed_while_fetching_from_other_machines_then_rerun_gets_everything_once(team_db, machines, tmp_path):
+    li = team_db.grant("li")
+    fill_log(tmp_path / "laptop", li, 1500)
+    with Store(tmp_path / "laptop") as store:
+        sync(store, team_db.dsn(li))
+    env = machines("desktop", CSDRILL_USER=li, CSDRILL_TEAM_DB=team_db.dsn(li))
+    desktop = tmp_path / "home-desktop"
+    Store(desktop).close()
+    holder = sqlite3.connect(desktop / "progress.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the pulled rows wait for this machine's store …
+    process = subprocess.Popen([sys.executable, "-m", "csdrill", "sync"], env={**os.environ, **env},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):  # … while the pull's cursor is open on the server: kill it there
+        if team_db.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'csdrill' "
+                         "AND query LIKE 'FETCH%%'")[0][0]:
+            break
+        time.sleep(0.05)
+    else:
+        process.kill()
+        pytest.fail("the sync never started fetching")
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert uids(desktop) == []
+
+    rerun = run_cli("sync", "--json", env=env)
+    assert rerun.returncode == 0, rerun.stderr
+    assert json.loads(rerun.stdout)["received_reviews"] == 1500
+    assert uids(desktop) == uids(tmp_path / "laptop") and team_count(team_db) == (1500, 1500)
+    with Store(desktop) as here, Store(tmp_path / "laptop") as there:
+        assert here.memories(li) == there.memories(li)
