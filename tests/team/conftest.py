@@ -44,6 +44,14 @@ def pg_server():
     return ADMIN_DSN
 
 
+def server_address(dsn: str) -> tuple[str, int]:
+    """The (host, port) a connection string points at, for a TCP proxy in front of it."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(dsn)
+    return params.get("host") or "127.0.0.1", int(params.get("port") or 5432)
+
+
 def with_params(dsn: str, **params) -> str:
     from psycopg.conninfo import make_conninfo
 

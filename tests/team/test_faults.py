@@ -17,7 +17,7 @@ from csdrill.store import Store
 from csdrill.team.conninfo import TeamError
 from csdrill.team.sync import sync
 from tests.conftest import run_cli
-from tests.team.conftest import CuttingProxy, fill_log
+from tests.team.conftest import CuttingProxy, fill_log, server_address
 
 pytest.importorskip("psycopg")
 
@@ -40,7 +40,7 @@ def test_connection_cut_mid_sync_then_rerun_sends_every_review_once(team_db, tmp
     li = team_db.grant("li")
     home = tmp_path / "laptop"
     fill_log(home, li, 3000)
-    proxy = CuttingProxy(("127.0.0.1", 5432), cut_after=150_000)
+    proxy = CuttingProxy(server_address(team_db.admin), cut_after=150_000)
     try:
         through_proxy = team_db.dsn(li, host="127.0.0.1", port=str(proxy.port))
         with Store(home) as store, pytest.raises(TeamError, match="run `csdrill sync` again"):

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from tests.conftest import run_cli
+from tests.team.conftest import with_params
 
 psycopg = pytest.importorskip("psycopg")
 
@@ -102,10 +103,18 @@ def test_only_the_owner_can_set_up_the_team_database(team_db):
     assert "permission denied" in result.stderr
 
 
-def test_sync_before_team_init_says_what_to_do(pg_server, tmp_path):
-    result = run_cli("sync", env={"CSDRILL_TEAM_DB": pg_server})
-    assert result.returncode == 2
-    assert "csdrill team init" in result.stderr and "Traceback" not in result.stderr
+def test_sync_and_check_before_team_init_say_what_to_do(pg_server):
+    empty = f"csdrill_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{empty}"')
+    try:
+        for command in (("sync",), ("scores",)):
+            result = run_cli(*command, env={"CSDRILL_TEAM_DB": with_params(pg_server, dbname=empty)})
+            assert result.returncode == 2
+            assert "csdrill team init" in result.stderr and "Traceback" not in result.stderr
+    finally:
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{empty}" WITH (FORCE)')
 
 
 def test_team_commands_without_a_team_database_explain_csdrill_team_db(monkeypatch):
