@@ -94,6 +94,7 @@ def test_sync_again_sends_and_receives_nothing(team_db, machines, builtin_conten
     sync(laptop, team_db.dsn(li))
     again = sync(laptop, team_db.dsn(li))
     assert (again["sent_reviews"], again["already_there"], again["received_reviews"], again["sent_attempts"]) == (0, 0, 0, 0)
+    assert again["fetched_reviews"] == 0  # its own reviews are not fetched back
     assert team_db.query("SELECT count(*) FROM csdrill.reviews") == [(len(log(laptop)),)]
 
 

@@ -27,11 +27,29 @@ def unsent_reviews(store: Store, users: list[str], limit: int) -> list[tuple]:
         (*users, limit)).fetchall()
 
 
-def mark_sent(store: Store, users: list[str], up_to_id: int) -> None:
-    """The team database has committed every unsent review of `users` up to this id."""
+def mark_sent(store: Store, users: list[str], up_to_id: int, team: str, txid: str) -> None:
+    """The team database has committed every unsent review of `users` up to this id, in transaction `txid`.
+
+    The transaction id lets the next pull skip these rows instead of fetching them back.
+    """
     marks = ",".join("?" * len(users))
-    store.db.execute(f"UPDATE reviews SET sent = 1 WHERE sent = 0 AND user IN ({marks}) AND id <= ?",
-                     (*users, up_to_id))
+    db = store.db
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute(f"UPDATE reviews SET sent = 1 WHERE sent = 0 AND user IN ({marks}) AND id <= ?", (*users, up_to_id))
+        db.execute("INSERT INTO team_sync VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = value || ',' || ?",
+                   (f"pushed:{team}", txid, txid))
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
+def pushed_txids(store: Store, team: str) -> list[str]:
+    """Server transactions that added this machine's reviews since its last pull."""
+    row = store.db.execute("SELECT value FROM team_sync WHERE key = ?", (f"pushed:{team}",)).fetchone()
+    return row[0].split(",") if row else []
 
 
 def count_unsent(store: Store, users: list[str] | None = None) -> int:
@@ -80,6 +98,12 @@ def add_pulled(store: Store, team: str, rows: list[tuple], cursors: dict[str, st
         if final:
             db.executemany("INSERT OR REPLACE INTO team_sync VALUES (?, ?)",
                            [(f"pulled:{team}:{user}", value) for user, value in cursors.items()])
+            # Pushes the new cursor has passed need no skipping any more; newer ones still do.
+            floor = min((int(value) for value in cursors.values()), default=0)
+            keep = [txid for txid in pushed_txids(store, team) if int(txid) >= floor]
+            db.execute("DELETE FROM team_sync WHERE key = ?", (f"pushed:{team}",))
+            if keep:
+                db.execute("INSERT INTO team_sync VALUES (?, ?)", (f"pushed:{team}", ",".join(keep)))
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:

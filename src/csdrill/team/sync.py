@@ -1,7 +1,8 @@
 """`csdrill sync`: this machine's log and the team database's, merged; scheduling rebuilt by replay.
 
 1. Pull: the user's reviews the team database got since this machine's last pull (by transaction id,
-   so a row committed late is never skipped), added here in batches; a review already here is skipped.
+   so a row committed late is never skipped), except those this machine sent itself (their transaction
+   ids are noted when sent), added here in batches; a review already here is skipped.
 2. Push: unsent reviews in batches — COPY into a temporary table, then one INSERT … ON CONFLICT (uid)
    DO NOTHING per batch — each batch committed there before it is marked sent here. Then unsent attempts.
 3. Replay: each user whose log gained reviews from elsewhere gets their card states rebuilt from the log.
@@ -30,7 +31,8 @@ class SyncResult:
     sent_reviews: int = 0  # new in the team database
     already_there: int = 0  # sent before by a sync that was cut off before it could note it
     sent_attempts: int = 0
-    received_reviews: int = 0
+    received_reviews: int = 0  # new here
+    fetched_reviews: int = 0  # rows the pull downloaded (received + those that were here already)
     replayed: dict[str, int] = field(default_factory=dict)  # user → cards rebuilt
     left_unsent: dict[str, int] = field(default_factory=dict)  # other users' reviews an agent may not send
 
@@ -80,7 +82,7 @@ def _sync(conn, store: Store, dsn: str, wanted: list[str] | None, batch: int) ->
     if not users:
         return result
     _pull(conn, store, team, users, batch, result)
-    _push_reviews(conn, store, users, batch, result)
+    _push_reviews(conn, store, team, users, batch, result)
     _push_attempts(conn, store, users, result)
     for user in users:
         if local.needs_replay(store, user):
@@ -90,6 +92,7 @@ def _sync(conn, store: Store, dsn: str, wanted: list[str] | None, batch: int) ->
 
 def _pull(conn, store: Store, team: str, users: list[str], batch: int, result: SyncResult) -> None:
     since = [local.cursor(store, team, user) for user in users]
+    ours = local.pushed_txids(store, team)  # rows this machine sent: already here
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         # Every transaction older than this snapshot's xmin has ended: the next pull starts there.
@@ -101,18 +104,19 @@ def _pull(conn, store: Store, team: str, users: list[str], batch: int, result: S
                 "to_char(r.answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), r.duration_ms, "
                 "r.state_before, r.answer, r.retention "
                 "FROM csdrill.reviews AS r JOIN unnest(%s::text[], %s::xid8[]) AS c(agent, since) "
-                "ON r.agent = c.agent AND r.txid >= c.since",
-                (users, since))
+                "ON r.agent = c.agent AND r.txid >= c.since WHERE r.txid <> ALL(%s::xid8[])",
+                (users, since, ours))
             cursors = dict.fromkeys(users, upto)
             while True:
                 chunk = [(uid.replace("-", ""), *rest) for uid, *rest in rows.fetchmany(batch)]
                 final = len(chunk) < batch
+                result.fetched_reviews += len(chunk)
                 result.received_reviews += local.add_pulled(store, team, chunk, cursors, final)
                 if final:
                     break
 
 
-def _push_reviews(conn, store: Store, users: list[str], batch: int, result: SyncResult) -> None:
+def _push_reviews(conn, store: Store, team: str, users: list[str], batch: int, result: SyncResult) -> None:
     columns = ", ".join(schema.REVIEW_COLUMNS)
     while rows := local.unsent_reviews(store, users, batch):
         with conn.transaction():
@@ -126,7 +130,8 @@ def _push_reviews(conn, store: Store, users: list[str], batch: int, result: Sync
                 cur.execute(f"INSERT INTO csdrill.reviews ({columns}) SELECT {columns} FROM incoming_reviews "
                             "ON CONFLICT (uid) DO NOTHING")
                 added = cur.rowcount
-        local.mark_sent(store, users, rows[-1][0])
+                txid = str(cur.execute("SELECT pg_current_xact_id()").fetchone()[0])
+        local.mark_sent(store, users, rows[-1][0], team, txid)
         result.sent_reviews += added
         result.already_there += len(rows) - added
 
