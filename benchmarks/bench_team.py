@@ -166,7 +166,8 @@ def concurrent(bench: Bench) -> dict:
     after_cpu = cpu_busy()
     time.sleep(0.6)  # pg_stat_database counts a backend's work when it reports, at the latest at its exit
     after_db = bench.sql(stats_sql)[0]
-    total, distinct = bench.sql("SELECT count(*), count(DISTINCT uid) FROM csdrill.reviews")[0]
+    total, distinct = bench.sql("SELECT count(*), count(DISTINCT uid) FROM csdrill.reviews WHERE agent = ANY(%s)",
+                                (logins,))[0]
     unsent = sum(sqlite3.connect(homes[login] / "progress.db").execute(
         "SELECT count(*) FROM reviews WHERE sent = 0").fetchone()[0] for login in logins)
     return {
