@@ -49,6 +49,22 @@ def test_agent_reads_and_adds_only_its_own_reviews(team_db):
     assert team_db.query("SELECT agent, count(*) FROM csdrill.reviews GROUP BY agent ORDER BY 1") == [(bo, 1), (li, 2)]
 
 
+def test_agent_adds_reads_and_finishes_only_its_own_exam_attempts(team_db):
+    li, bo = team_db.grant("li"), team_db.grant("bo")
+    add = ("INSERT INTO csdrill.attempts (uid, agent, quiz_id, quiz_hash, seed, status, started_at, pass_mark) "
+           "VALUES (%s, %s, 'onboarding-de', 'h', 1, 'incomplete', now(), 80)")
+    with psycopg.connect(team_db.dsn(bo), autocommit=True) as conn:
+        conn.execute(add, (uuid.uuid4().hex, bo))
+    with psycopg.connect(team_db.dsn(li), autocommit=True) as conn:
+        conn.execute(add, (uuid.uuid4().hex, li))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            conn.execute(add, (uuid.uuid4().hex, bo))
+        finished = conn.execute("UPDATE csdrill.attempts SET status = 'complete', score = 100").rowcount
+        assert finished == 1  # its own; bo's attempt is not even visible
+        assert conn.execute("SELECT agent FROM csdrill.attempts").fetchall() == [(li,)]
+    assert team_db.query("SELECT agent, status FROM csdrill.attempts ORDER BY 1") == [(bo, "incomplete"), (li, "complete")]
+
+
 def test_no_login_of_csdrill_may_change_or_delete_a_review(team_db):
     li, trainer = team_db.grant("li"), team_db.grant("tr", "trainer")
     with psycopg.connect(team_db.dsn(li), autocommit=True) as conn:
