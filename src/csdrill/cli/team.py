@@ -84,8 +84,10 @@ def sync(
 ) -> None:
     """Send this machine's answers to the team database (CSDRILL_TEAM_DB) and fetch yours from other machines.
 
-    Scheduling is then rebuilt from the merged review log, the same way on every machine. Safe to stop and
-    run again: every review ends up there exactly once. Runs by itself after a quiz or an exam.
+    Scheduling is then rebuilt from the merged review log, the same way on every machine.
+    Safe to stop and run again: every review ends up there exactly once.
+    Runs by itself after a quiz or an exam. Exit 0 synced, 2 the team database failed (unreachable,
+    not set up, no permission): nothing is lost, run it again later.
     """
     from csdrill.store import Store
     from csdrill.team.sync import sync as run_sync
