@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from csdrill.team.conninfo import masked
@@ -40,3 +42,22 @@ def test_unreachable_team_database_message_masks_the_password(command, isolated_
     for path in isolated_home.rglob("*"):
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_a_working_sync_with_a_password_never_shows_or_stores_it(team_db, machines, builtin_content):
+    li = team_db.grant("li")  # trust authentication accepts any password: the secret travels but is not needed
+    env = machines("laptop", CSDRILL_USER=li, CSDRILL_TEAM_DB=team_db.dsn(li, password=SECRET))
+    quiz = run_cli("quiz", "--market", "de", "--mode", "choice", "--limit", "2", "--seed", "1", input="1\n1\n", env=env)
+    outputs = [quiz, run_cli("sync", env=env), run_cli("sync", "--json", env=env),
+               run_cli("scores", "--json", env=env), run_cli("report", env=env)]
+    assert all(result.returncode == 0 for result in outputs), [r.stderr for r in outputs]
+    assert '"team_db": "' in outputs[2].stdout and "password=***" in outputs[2].stdout
+    for result in outputs:
+        assert SECRET not in result.stdout + result.stderr
+    from pathlib import Path
+
+    for path in Path(env["CSDRILL_HOME"]).rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+    sent = len(json.loads(run_cli("reviews", "--json", env=env).stdout))
+    assert sent > 0 and team_db.query("SELECT count(*) FROM csdrill.reviews") == [(sent,)]
