@@ -86,7 +86,8 @@ def test_stats_from_the_team_log_match_the_agents_own_machine(cohort, machines):
     assert own.returncode == team.returncode == 0, team.stderr
     figures = json.loads(team.stdout)
     assert figures == json.loads(own.stdout)
-    assert figures["reviews"]["total"] == 7 and figures["cards"]["seen"] > 0
+    answered = len(json.loads(run_cli("reviews", "--json", "--user", li, env=pcs[li]).stdout))
+    assert figures["reviews"]["total"] == answered > 0 and figures["cards"]["seen"] > 0
     market = run_cli("stats", "--user", li, "--market", "de", "--json", env={**hr, "CSDRILL_NOW": NOW})
     assert json.loads(market.stdout) == json.loads(
         run_cli("stats", "--market", "de", "--json", "--local", env={**pcs[li], "CSDRILL_NOW": NOW}).stdout)
