@@ -1,10 +1,17 @@
-"""Answer cues: `csdrill lint --cues` on a trainer's deck."""
+"""Answer cues: `csdrill lint --cues` on a trainer's deck, and the limits on the built-in decks."""
 
 from __future__ import annotations
 
 import json
 
-from csdrill.content.cues import SCENARIO_LONGEST_PER_MARKET, strictly_longest
+from csdrill.content.cues import (
+    FACT_LONGEST_OVERALL,
+    FALSE_SHARE_PER_MARKET,
+    SCENARIO_LONGEST_OVERALL,
+    SCENARIO_LONGEST_PER_MARKET,
+    measure,
+    strictly_longest,
+)
 from tests.conftest import write
 
 
@@ -100,3 +107,19 @@ def test_lint_cues_json(cli, deck_dir):
     assert cues["thresholds"]["scenario_best_longest_market_max"] == SCENARIO_LONGEST_PER_MARKET
     assert "cues" not in json.loads(cli("lint", str(deck_dir), "--json").stdout)
 
+
+def test_builtin_decks_keep_answer_cues_within_the_limits(builtin_content):
+    """Issue 14 §1: picking the longest option or always answering "false" must not pay off."""
+    report = measure(builtin_content.library.cards.values())
+    total = report.overall
+    assert total.best_longest_share <= SCENARIO_LONGEST_OVERALL, total.to_dict()
+    assert total.answer_longest_share <= FACT_LONGEST_OVERALL, total.to_dict()
+    low, high = FALSE_SHARE_PER_MARKET
+    over = {
+        code: counts.to_dict()
+        for code, counts in report.markets.items()
+        if (counts.scenarios and counts.best_longest_share > SCENARIO_LONGEST_PER_MARKET)
+        or (counts.truefalse and not low <= counts.false_share <= high)
+    }
+    assert not over, over
+    assert report.ok, report.failures
