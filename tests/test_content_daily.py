@@ -75,6 +75,20 @@ def test_placeholders_in_a_phrase_also_appear_in_its_meaning(library):
     assert bad == []
 
 
+def test_typing_the_prompts_placeholders_is_accepted(library):
+    """Meaning says "[amount]", the German text says "[Betrag]": typing either must count."""
+    checked = 0
+    for card in library.cards.values():
+        if card.kind != "phrase" or not PLACEHOLDER.search(card.text):
+            continue
+        pieces = PLACEHOLDER.split(card.text)
+        slots = PLACEHOLDER.findall(card.meaning)
+        typed = "".join(piece + (slots[i] if i < len(slots) else "") for i, piece in enumerate(pieces))
+        assert grade_typed(typed, card.text, card.accept).correct, card.id
+        checked += 1
+    assert checked >= 30
+
+
 def test_english_phrase_meanings_are_prompts_not_descriptions(library):
     english = [c for c in library.cards.values() if c.kind == "phrase" and c.lang.startswith("en")]
     assert len(english) >= 80
