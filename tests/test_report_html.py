@@ -31,12 +31,12 @@ window.addEventListener("load", () => {
     cells: [...tr.cells].map((td) => td.innerText.trim()) }));
   const out = { visible: {}, charts: [...document.querySelectorAll("svg")].map(visible),
     resources: performance.getEntriesByType("resource").map((e) => e.name), tables: {} };
-  for (const id of %s) { out.visible[id] = visible(document.getElementById(id)); out.tables[id] = rows(id); }
+  for (const id of SECTIONS_JSON) { out.visible[id] = visible(document.getElementById(id)); out.tables[id] = rows(id); }
   const pre = document.createElement("pre"); pre.id = "csdrill-check"; pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
 });
 </script>
-""" % json.dumps(SECTIONS)
+""".replace("SECTIONS_JSON", json.dumps(SECTIONS))
 
 
 @pytest.fixture
@@ -103,6 +103,7 @@ def test_report_page_in_a_real_browser(cli, cohort_home, tmp_path, browser):
     assert list(shown) == [g["card_id"] for g in gaps["cards"]][: len(shown)]
     for gap in gaps["cards"]:
         card_id, question, _answer, learners, first_try, lapses, wrong, _source = shown[gap["card_id"]]
+        assert card_id == gap["card_id"] and question, "each gap names its card and shows the question"
         assert int(learners) == gap["learners"]
         assert first_try == f"{gap['first_try_correct_rate'] * 100:.0f}%"
         assert lapses == ("—" if gap["lapse_rate"] is None else f"{gap['lapse_rate'] * 100:.0f}%")
