@@ -158,10 +158,11 @@ def lint(
 ) -> None:
     """Check decks and quizzes; print each problem as path:line:col: message.
 
-    Paths are checked together with the built-in content, so a trainer's card id that clashes with
-    a built-in one is caught. With --cues, the cards checked (those under PATHS, or all) are also
-    measured for answer cues. Exit 0 when clean, 1 when problems were found or a cue is over its
-    limit, 2 on bad usage.
+    Paths are checked together with the built-in content, so a card id that clashes with a built-in one is caught.
+
+    With --cues, the cards checked (those under PATHS, or all) are also measured for answer cues per market.
+
+    Exit 0 when clean, 1 when problems were found or a cue is over its limit, 2 on bad usage.
     """
     from csdrill.content.loader import extra_deck_dirs, load
 
