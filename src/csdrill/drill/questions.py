@@ -35,7 +35,8 @@ class Outcome:
     rating: int
     correct: bool
     given: str | None
-    note: str = ""  # e.g. the near-miss difference
+    note: str = ""  # e.g. that a near miss counts as Hard
+    expected: str | None = None  # for a typed answer: the accepted answer it was compared with
 
 
 def pick_mode(item: Item, requested: str) -> str:
@@ -122,10 +123,10 @@ def grade_typed_answer(question: Question, typed: str) -> Outcome:
         return Outcome(GOOD if correct else AGAIN, correct, typed)
     verdict = grade_typed(typed, question.answer, question.accept)
     if verdict.outcome == "exact":
-        return Outcome(GOOD, True, typed)
+        return Outcome(GOOD, True, typed, expected=verdict.expected)
     if verdict.outcome == "near":
-        return Outcome(HARD, True, typed, f"almost: you typed “{typed}”, the answer is “{verdict.expected}”")
-    return Outcome(AGAIN, False, typed)
+        return Outcome(HARD, True, typed, "almost right, counted as Hard.", verdict.expected)
+    return Outcome(AGAIN, False, typed, expected=verdict.expected)
 
 
 def grade_flash(rating: int) -> Outcome:
