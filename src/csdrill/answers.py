@@ -134,6 +134,7 @@ def comparison_key(text: str, umlauts: bool = True) -> str:
     return "".join(unit.char for unit in comparison_units(text, umlauts))
 
 
+@lru_cache(maxsize=4096)  # distractors compare every answer of a topic for each question asked
 def normalise(text: str) -> str:
     """The comparison key: two texts with the same key say the same thing."""
     return comparison_key(text)
