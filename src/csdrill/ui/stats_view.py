@@ -13,7 +13,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from csdrill.stats.figures import LEECH_LAPSES, Coverage, Stats
+from csdrill.stats.figures import LEECH_LAPSES, MASTERED_STABILITY_DAYS, Coverage, Stats
 
 BAR = "█"
 SHADES = "·░▒▓█"  # heatmap level 0 (no reviews) … 4 (the busiest day)
@@ -61,8 +61,8 @@ def summary_lines(stats: Stats) -> Text:
 
 
 def coverage_table(stats: Stats) -> Table:
-    table = Table(title=Text("Cards seen and mastery (recall predicted now)"), title_justify="left",
-                  box=box.SIMPLE_HEAD, pad_edge=False)
+    title = "Cards seen, and mastered (remembered for {days}+ days)".format(days=f"{MASTERED_STABILITY_DAYS:.0f}")
+    table = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("market / topic")
     table.add_column("seen", justify="right")
     table.add_column("", no_wrap=True)
