@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from csdrill.drill.items import Item
 from csdrill.drill.questions import Outcome, Question
 from csdrill.drill.scheduling import Memory, Scheduler
-from csdrill.stats.calendar import day_start, local_day
 from csdrill.store import Review, Store
 
 
@@ -68,6 +67,8 @@ class Session:
 
     def finish(self, end_of_tomorrow: datetime) -> Summary:
         """Sum up. `due_tomorrow`: this session's cards due on the next local calendar day (not today)."""
+        from csdrill.stats.calendar import day_start, local_day  # not needed before the first card
+
         keys = {item.key for item in self.items}
         start, end = (day_start(local_day(end_of_tomorrow) - timedelta(days=n)) for n in (1, 0))
         before = set(self.store.due_keys(self.user, start - timedelta(microseconds=1)))
@@ -88,6 +89,8 @@ def humanise_interval(delta: timedelta) -> str:
 
 
 def end_of_tomorrow(now: datetime) -> datetime:
+    from csdrill.stats.calendar import day_start, local_day
+
     return day_start(local_day(now) + timedelta(days=2))
 
 

@@ -8,8 +8,6 @@ characters are styled and also put in [brackets], so the marks survive NO_COLOR 
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
-
 from rich.console import Console
 from rich.text import Text
 
@@ -22,6 +20,8 @@ CLOSE_ENOUGH = 0.5  # below this a wrong answer shares too little with the right
 def _marks(typed: str, expected: str) -> tuple[set[int], set[int], set[int], float]:
     """Indices of differing characters in typed and in expected, positions in typed where characters
     are missing, and how much of the key the two share (0 to 1)."""
+    from difflib import SequenceMatcher  # only after a typed answer, never before the first card
+
     got, want = comparison_units(typed), comparison_units(expected)
     matcher = SequenceMatcher(None, [u.char for u in got], [u.char for u in want], autojunk=False)
     typed_marks: set[int] = set()

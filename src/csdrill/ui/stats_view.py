@@ -61,7 +61,7 @@ def summary_lines(stats: Stats) -> Text:
 
 
 def coverage_table(stats: Stats) -> Table:
-    title = "Cards seen, and mastered (remembered for {days}+ days)".format(days=f"{MASTERED_STABILITY_DAYS:.0f}")
+    title = "Cards seen, and mastery (stable {days}+ days)".format(days=f"{MASTERED_STABILITY_DAYS:.0f}")
     table = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("market / topic")
     table.add_column("seen", justify="right")
