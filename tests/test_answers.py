@@ -245,3 +245,22 @@ def test_a_typo_in_a_long_sentence_allows_two_slips():
     long = "Wir erstatten Ihnen den vollen Betrag innerhalb von sieben Werktagen."
     assert outcome("Wir erstaten Ihnen den volen Betrag innerhalb von sieben Werktagen", long) == "near"
     assert outcome("Wir erstaten Ihnen den volen Betrag inerhalb von sieben Werktagen", long) == "wrong"
+
+
+@pytest.mark.parametrize(("typed", "expected", "counts_as"), [
+    ("UTC-3", "UTC−3", "exact"),  # ASCII hyphen for the minus sign
+    ("UTC+3", "UTC−3", "wrong"),  # a sign is part of the number, not punctuation
+    ("-5", "5", "wrong"),
+    ("145", "14.5", "wrong"),  # nor is a decimal point
+    ("٤٨٫٥", "48.5", "exact"),  # ٫ is the Arabic decimal separator
+    ("1.299,00 MXN", "$1,299.00 MXN", "wrong"),  # the format is what that card asks about
+    ("1-2 Werktage", "1–2 Werktage", "exact"),
+    ("$15", "15", "exact"), ("5 %", "5%", "exact"), ("§ 5 DDG", "5 DDG", "exact"),
+])
+def test_signs_and_separators_inside_numbers_count(typed, expected, counts_as):
+    assert outcome(typed, expected) == counts_as
+
+
+def test_kana_voicing_is_a_typo_not_an_accent():
+    assert outcome("ありかとう", "ありがとう") == "near"  # one typo in five characters
+    assert outcome("かき", "がき") == "wrong"  # too short for a typo

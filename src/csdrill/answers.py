@@ -5,7 +5,8 @@ Every rule lives here, so the quiz and the exam grade alike. Two answers are com
 - Unicode-normalised (NFKC: full-width letters and digits become plain ones) and case-folded;
 - punctuation, symbols and spacing of every script dropped (、。「」！？ ¿¡ «» „“ ، ؟ … and ASCII):
   they never count for or against an answer;
-- digits of any script read by value (٤٨ = ۴۸ = ４８ = 48), and 〇一二…九 as the digits they are;
+- digits of any script read by value (٤٨ = ۴۸ = ４８ = 48), and 〇一二…九 as the digits they are; a sign
+  before a number and a separator inside one are kept (UTC-3 = UTC−3 ≠ UTC+3; 14.5 ≠ 145; ٫ reads as .);
 - German ä ö ü typed as ae oe ue (ß as ss) is the same word, as on keyboards without umlauts;
 - Arabic short vowels (harakat, tanwin) and the tatweel are optional in writing, so ignored;
 - Japanese spelling variants of the same word (kanji or kana: 通り/とおり, 致します/いたします,
@@ -65,6 +66,10 @@ _ARABIC_OPTIONAL = {*map(chr, range(0x064B, 0x0660)), "\u0670", "\u0640"}
 # Spellings Arabic writers use interchangeably in informal typing: a near miss, like an accent.
 _ARABIC_LOOSE = str.maketrans({"ى": "ي", "ة": "ه"})
 _KANA_VOICING = {"\u3099", "\u309a"}  # が is not か with an accent: another sound, another word
+# Inside a number a sign or a separator is part of its value; elsewhere it is punctuation.
+_SIGNS = {"+": "+", "-": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2013": "-"}
+_SEPARATORS = {".": ".", ",": ",", "\u066b": ".", "\u066c": ","}  # ٫ ٬: Arabic decimal and thousands marks
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*")
 _IGNORED_CATEGORIES = ("P", "S", "Z", "C")  # punctuation, symbols, spaces, controls
 
 
@@ -114,12 +119,18 @@ def comparison_units(text: str, umlauts: bool = True) -> list[Unit]:
     units.extend(folded[position:])
 
     kept: list[Unit] = []
-    for unit in units:
+    for index, unit in enumerate(units):
         char, category = unit.char, unicodedata.category(unit.char)
+        before = units[index - 1].char if index else ""
+        after = units[index + 1].char if index + 1 < len(units) else ""
         if category == "Nd":
             kept.append(Unit(str(unicodedata.decimal(char)), unit.start, unit.end))
         elif char in _KANJI_DIGITS:
             kept.append(Unit(_KANJI_DIGITS[char], unit.start, unit.end))
+        elif char in _SIGNS and _is_digit(after):  # UTC-3 is not UTC+3
+            kept.append(Unit(_SIGNS[char], unit.start, unit.end))
+        elif char in _SEPARATORS and _is_digit(before) and _is_digit(after):  # 14.5 is not 145
+            kept.append(Unit(_SEPARATORS[char], unit.start, unit.end))
         elif category[0] in _IGNORED_CATEGORIES or char in _ARABIC_OPTIONAL:
             continue
         elif umlauts and char in _UMLAUTS:
@@ -147,8 +158,12 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", bare).translate(_ARABIC_LOOSE)
 
 
-def _digits(key: str) -> str:
-    return "".join(char for char in key if char.isdigit())
+def _is_digit(char: str) -> bool:
+    return bool(char) and unicodedata.category(char) == "Nd"
+
+
+def _numbers(key: str) -> list[str]:
+    return _NUMBER.findall(key)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -199,8 +214,8 @@ class Verdict:
 
 def _is_near(typed: str, candidate: str) -> bool:
     got, want = comparison_key(typed), comparison_key(candidate)
-    if _digits(got) != _digits(want):
-        return False  # 14 days is not a typo of 15 days
+    if _numbers(got) != _numbers(want):
+        return False  # 14 days is not a typo of 15 days, nor UTC+3 of UTC-3
     loose_got = strip_accents(comparison_key(typed, umlauts=False))
     loose_want = strip_accents(comparison_key(candidate, umlauts=False))
     if loose_got == loose_want:
