@@ -9,6 +9,7 @@ characters are styled and also put in [brackets], so the marks survive NO_COLOR 
 from __future__ import annotations
 
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from csdrill.answers import comparison_units
@@ -87,6 +88,12 @@ def show_answer_diff(console: Console, typed: str | None, expected: str | None) 
     lines = answer_diff(typed, expected)
     if lines is None:
         return
+    # A grid keeps a long answer wrapped under itself (folded where a script has no spaces),
+    # so the two lines stay comparable at any width.
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
     typed_line, expected_line = lines
-    console.print(Text.assemble(("  You typed: ", "dim"), typed_line))
-    console.print(Text.assemble(("  Answer:    ", "dim"), expected_line))
+    grid.add_row("  You typed:", typed_line)
+    grid.add_row("  Answer:", expected_line)
+    console.print(grid)
