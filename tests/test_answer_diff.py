@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import random
+import re
+import sys
 
+import pexpect
 from rich.console import Console
 
 from csdrill.content.model import Card
@@ -12,6 +16,7 @@ from csdrill.drill.items import PRODUCE, Item
 from csdrill.drill.questions import grade_typed_answer, make_question
 from csdrill.ui.answer_diff import answer_diff
 from csdrill.ui.quiz_view import show_feedback
+from tests.conftest import write
 
 
 def plain(typed: str, expected: str) -> tuple[str, str] | None:
@@ -98,3 +103,50 @@ def test_quiz_feedback_for_an_exact_answer_marks_nothing():
     screen = feedback("vielen dank fuer ihre geduld")
     assert "✓ Correct" in screen
     assert "You typed" not in screen
+
+
+PHRASE_DECK = """\
+deck: zz-phrases
+title: Zedland phrases
+market: zz
+topic: phrase
+cards:
+  - id: zz-phr-patience
+    lang: de
+    text: Vielen Dank für Ihre Geduld.
+    meaning: Thank you for your patience.
+    zh: 感谢您的耐心。
+"""
+
+
+def test_pty_near_miss_marks_the_letter_in_colour_at_80_columns(deck_dir, monkeypatch):
+    monkeypatch.setenv("CSDRILL_BUILTIN", "0")
+    write(deck_dir, "phr.yaml", PHRASE_DECK)
+    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+
+    def quiz(*args):
+        return pexpect.spawn(sys.executable, ["-m", "csdrill", "quiz", "--market", "zz", "--decks", str(deck_dir),
+                                              "--topic", "phrase", *args],
+                             env={**env, "TERM": "xterm-256color", "COLUMNS": "80"}, encoding="utf-8",
+                             dimensions=(30, 80), timeout=20)
+
+    child = quiz("--mode", "flash")  # day 1 recognises the phrase; producing it comes next
+    child.expect("Press")
+    child.send("\r")
+    child.expect("How well did you know it")
+    child.send("3")
+    child.send("\r")
+    child.expect(pexpect.EOF)
+
+    child = quiz("--mode", "typed")
+    child.expect("Say it in de")
+    child.sendline("Vielen Dank fur Ihre Geduld")
+    child.expect("You typed:")
+    child.expect("Answer:")
+    child.expect("Geduld")
+    screen = child.before
+    child.expect(pexpect.EOF)
+    # The ü is in brackets and styled (bold, underlined, green): visible with or without colour.
+    sgr = r"(\x1b\[[0-9;]*m)*"
+    assert re.search(f"f{sgr}\\[{sgr}ü{sgr}\\]{sgr}r Ihre", screen), screen
+    assert "\x1b[1;4;32mü" in screen  # bold, underlined, green
