@@ -80,8 +80,8 @@ def _coverage_cells(label: Text, figures: Coverage) -> tuple:
         filled = 1
     bar = Text(BAR * filled, style="cyan")
     bar.append("░" * (PROGRESS_BAR - filled), style="bright_black")
-    mastery = Text("–") if figures.mastery is None else Text(f"{figures.mastery:.0%}",
-                                                              style=_grade_style(figures.mastery, 0.9))
+    # Progress, not a grade against a target: mastery grows over weeks, so a low figure is not an alarm.
+    mastery = Text("–") if figures.mastery is None else Text(f"{figures.mastery:.0%}", style="bold")
     return label, f"{figures.seen}/{figures.total}", bar, mastery
 
 
