@@ -251,10 +251,14 @@ def test_a_typo_in_a_long_sentence_allows_two_slips():
     ("UTC-3", "UTC−3", "exact"),  # ASCII hyphen for the minus sign
     ("UTC+3", "UTC−3", "wrong"),  # a sign is part of the number, not punctuation
     ("-5", "5", "wrong"),
-    ("145", "14.5", "wrong"),  # nor is a decimal point
+    ("14,5 %", "14.5 %", "exact"),  # a decimal comma or point: one number either way
+    ("pukul 12:00 WIB", "pukul 12.00 WIB", "exact"),  # and one time
     ("٤٨٫٥", "48.5", "exact"),  # ٫ is the Arabic decimal separator
-    ("1.299,00 MXN", "$1,299.00 MXN", "wrong"),  # the format is what that card asks about
+    ("145 Euro", "14.5 Euro", "near"),  # a missed separator is a slip; the digits are right
+    ("1450 Euro", "14.5 Euro", "wrong"),
     ("1-2 Werktage", "1–2 Werktage", "exact"),
+    ("in 3 - 5 Werktagen", "in 3–5 Werktagen", "exact"),
+    ("in 35 Werktagen", "in 3–5 Werktagen", "wrong"),
     ("$15", "15", "exact"), ("5 %", "5%", "exact"), ("§ 5 DDG", "5 DDG", "exact"),
 ])
 def test_signs_and_separators_inside_numbers_count(typed, expected, counts_as):
@@ -264,3 +268,20 @@ def test_signs_and_separators_inside_numbers_count(typed, expected, counts_as):
 def test_kana_voicing_is_a_typo_not_an_accent():
     assert outcome("ありかとう", "ありがとう") == "near"  # one typo in five characters
     assert outcome("かき", "がき") == "wrong"  # too short for a typo
+
+
+def test_every_builtin_typed_answer_passes_without_its_punctuation(builtin_content):
+    import unicodedata
+
+    def bare(text: str) -> str:
+        """What an agent types in a hurry: no punctuation, but for the signs and marks inside numbers."""
+        padded = f" {text} "
+        return "".join(c for n, c in enumerate(text, 1) if not unicodedata.category(c).startswith("P")
+                       or padded[n - 1].isdigit() or padded[n + 1].isdigit())
+
+    answers = [(card.id, card.text if card.kind == "phrase" else card.a, card.accept)
+               for card in builtin_content.library.cards.values() if card.kind in ("phrase", "fact")]
+    assert len(answers) > 700
+    failed = [(card_id, answer) for card_id, answer, accept in answers
+              if grade_typed(bare(answer), answer, accept).outcome != "exact"]
+    assert failed == []

@@ -6,14 +6,16 @@ Every rule lives here, so the quiz and the exam grade alike. Two answers are com
 - punctuation, symbols and spacing of every script dropped (、。「」！？ ¿¡ «» „“ ، ؟ … and ASCII):
   they never count for or against an answer;
 - digits of any script read by value (٤٨ = ۴۸ = ４８ = 48), and 〇一二…九 as the digits they are; a sign
-  before a number and a separator inside one are kept (UTC-3 = UTC−3 ≠ UTC+3; 14.5 ≠ 145; ٫ reads as .);
+  before a number is kept (UTC-3 = UTC−3 ≠ UTC+3), and a separator inside one (. , : ٫ ٬) is kept
+  as one mark (14,5 = 14.5; 12:00 = 12.00; 1,299.00 = 1.299,00);
 - German ä ö ü typed as ae oe ue (ß as ss) is the same word, as on keyboards without umlauts;
 - Arabic short vowels (harakat, tanwin) and the tatweel are optional in writing, so ignored;
 - Japanese spelling variants of the same word (kanji or kana: 通り/とおり, 致します/いたします,
   頂き/いただき, お勧め/おすすめ, 問合せ/お問い合わせ …) read as one, from `JA_VARIANTS`.
 
 Exact on the key is Good. A *near miss* (Hard) is the same answer but for accents (é/e, ö/o, أ/ا, ة/ه,
-ى/ي) or a typo or two (see `typo_allowance`). A different number is never a typo; the rest is wrong.
+ى/ي) or a typo or two (see `typo_allowance`). Numbers must keep their sign and digits: a different
+number is never a typo (a missed separator, 145 for 14.5, is). The rest is wrong.
 """
 
 from __future__ import annotations
@@ -68,8 +70,10 @@ _ARABIC_LOOSE = str.maketrans({"ى": "ي", "ة": "ه"})
 _KANA_VOICING = {"\u3099", "\u309a"}  # が is not か with an accent: another sound, another word
 # Inside a number a sign or a separator is part of its value; elsewhere it is punctuation.
 _SIGNS = {"+": "+", "-": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2013": "-"}
-_SEPARATORS = {".": ".", ",": ",", "\u066b": ".", "\u066c": ","}  # ٫ ٬: Arabic decimal and thousands marks
-_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*")
+# 14,5 and 14.5 are one number in Europe and in English; 12.00 and 12:00 one time in Indonesia and
+# elsewhere; ٫ and ٬ are the Arabic decimal and thousands marks. So every separator reads as ".".
+_SEPARATORS = dict.fromkeys(".,:\u066b\u066c", ".")
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)*")
 _IGNORED_CATEGORIES = ("P", "S", "Z", "C")  # punctuation, symbols, spaces, controls
 
 
@@ -123,11 +127,12 @@ def comparison_units(text: str, umlauts: bool = True) -> list[Unit]:
         char, category = unit.char, unicodedata.category(unit.char)
         before = units[index - 1].char if index else ""
         after = units[index + 1].char if index + 1 < len(units) else ""
+        next_visible = next((u.char for u in units[index + 1:] if not u.char.isspace()), "")
         if category == "Nd":
             kept.append(Unit(str(unicodedata.decimal(char)), unit.start, unit.end))
         elif char in _KANJI_DIGITS:
             kept.append(Unit(_KANJI_DIGITS[char], unit.start, unit.end))
-        elif char in _SIGNS and _is_digit(after):  # UTC-3 is not UTC+3
+        elif char in _SIGNS and _is_digit(next_visible):  # UTC-3 is not UTC+3; 3 – 5 is 3-5
             kept.append(Unit(_SIGNS[char], unit.start, unit.end))
         elif char in _SEPARATORS and _is_digit(before) and _is_digit(after):  # 14.5 is not 145
             kept.append(Unit(_SEPARATORS[char], unit.start, unit.end))
@@ -163,7 +168,8 @@ def _is_digit(char: str) -> bool:
 
 
 def _numbers(key: str) -> list[str]:
-    return _NUMBER.findall(key)
+    """The numbers in a key, sign and digits: a separator missed (1299 for 1.299) is only a typo."""
+    return [number.replace(".", "") for number in _NUMBER.findall(key)]
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
