@@ -193,7 +193,12 @@ def touched_markets(library: Library, seen: set[str]) -> list[str]:
 
 def is_mastered(memory: Memory) -> bool:
     """Learnt (in the review state, not new or (re)learning) and stable for MASTERED_STABILITY_DAYS."""
-    return memory.state == "review" and (memory.stability or 0.0) >= MASTERED_STABILITY_DAYS
+    return is_mature(memory.state, memory.stability)
+
+
+def is_mature(state: str, stability: float | None) -> bool:
+    """is_mastered for a stored card_state row's state and stability."""
+    return state == "review" and (stability or 0.0) >= MASTERED_STABILITY_DAYS
 
 
 def coverage(cards: Iterable[Card], mastered: dict[tuple[str, str], bool]) -> Coverage:
