@@ -202,7 +202,9 @@ def import_apkg(col, path: Path, **options):
     opts = default_options(col)
     for name, value in options.items():
         setattr(opts, name, value)
-    return col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path), options=opts)).log
+    log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path), options=opts)).log
+    col.models._clear_cache()  # pylib keeps note types it has read; the desktop reloads them after an import
+    return log
 
 
 def package_rows(path: Path, tmp_path: Path, query: str) -> list:
