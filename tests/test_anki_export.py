@@ -717,3 +717,58 @@ def test_version_does_not_import_genanki():
 
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["csdrill", run.stdout.split()[1], "False", "False"]
+
+
+# --- temporary files ------------------------------------------------------------------------------------
+
+
+def test_a_killed_export_leaves_nothing_in_the_system_temp_folder_and_the_next_run_cleans_up(tmp_path):
+    """SIGKILL a real export while it writes: its temporary files are next to the output only (never
+    in the system temp folder), and the next export to the same file removes them."""
+    import signal
+    import time
+
+    decks = tmp_path / "decks"
+    write(decks, "markets.yaml", "markets:\n  - code: zz\n    name: Zedland\n    languages: [de]\n")
+    cards = "".join(f"  - id: zz-big-{i}\n    q: Frage {i}?\n    a: Antwort {i}\n    explain: Weil {i}.\n"
+                    for i in range(6_000))
+    write(decks, "zz.yaml", "deck: zz-big\ntitle: Big\nmarket: zz\ntopic: skill\ncards:\n" + cards)
+    system_tmp, out = tmp_path / "system-tmp", tmp_path / "out"
+    system_tmp.mkdir()
+    out.mkdir()
+    env = {**os.environ, "CSDRILL_BUILTIN": "0", "TMPDIR": str(system_tmp)}
+    command = [sys.executable, "-m", "csdrill", "export", "anki", "--decks", str(decks), "-o", str(out / "big.apkg")]
+
+    export_run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(out.glob(".big.apkg.*.anki2.tmp")) and export_run.poll() is None:
+            assert time.monotonic() < deadline, "the export never started writing"
+            time.sleep(0.002)
+        export_run.send_signal(signal.SIGKILL)
+    finally:
+        export_run.wait(timeout=60)
+    assert export_run.returncode == -signal.SIGKILL, "the export ended before it could be killed"
+
+    left = sorted(p.name for p in out.iterdir())
+    assert left and all(re.fullmatch(rf"\.big\.apkg\.{export_run.pid}\.[0-9a-f]+(\.anki2)?\.tmp", n) for n in left)
+    assert list(system_tmp.iterdir()) == []
+
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["big.apkg"]
+    assert list(system_tmp.iterdir()) == []
+
+
+def test_temporary_files_of_a_running_export_are_left_alone(tmp_path):
+    from csdrill.anki.scratch import remove_stale
+
+    target = tmp_path / "x.apkg"
+    ours = tmp_path / f".x.apkg.{os.getpid()}.abcd1234.tmp"
+    dead = tmp_path / ".x.apkg.999999999.abcd1234.anki2.tmp"  # above any Linux pid_max
+    unrelated = tmp_path / ".y.apkg.999999999.abcd1234.tmp"
+    for path in (ours, dead, unrelated):
+        path.write_bytes(b"")
+
+    assert remove_stale(target) == [dead]
+    assert ours.exists() and unrelated.exists() and not dead.exists()
