@@ -344,3 +344,40 @@ def test_rebuild_of_the_builtin_export_changes_no_note(builtin, tmp_path):
 def test_notes_by_card_id_helper_still_finds_every_note(builtin):
     library, col = builtin
     assert len(notes_by_card_id(col)) == len(library.cards)
+
+
+CHINESE_DECK = """\
+deck: zz-scn
+title: Zedland scenarios
+market: zz
+topic: scenario
+cards:
+  - id: zz-scn-refund
+    situation: Ein Kunde will sein Geld zurück.
+    zh_prompt: 一位客户要求退款。
+    options: [Erstatten, Ablehnen, Ignorieren]
+    zh_options: [退款, 拒绝, 不理]
+    best: Erstatten
+    why: Das Gesetz verlangt es.
+"""
+
+
+def test_chinese_prompt_is_a_hint_on_the_front_and_chinese_options_show_on_the_back(tmp_path, collection_factory):
+    world = tmp_path / "w"
+    write(world, "markets.yaml", "markets:\n  - code: zz\n    name: Zedland\n    languages: [de]\n")
+    write(world, "zz.yaml", CHINESE_DECK)
+    col = collection_factory()
+    import_apkg(col, export(world, tmp_path / "x.apkg", markets=()).path)
+    card = col.get_note(col.find_notes("")[0]).cards()[0]
+    front, back = card.question(), card.answer()
+
+    # Anki's hint: a link that reveals the Chinese prompt, hidden until tapped
+    assert re.search(r'<a class="?hint"?[^>]*>\s*Chinese prompt</a>', front)
+    hidden = re.search(r'<div id="?hint[0-9a-f]+"? class="?hint"? style="display: none">(.*?)</div>', front)
+    assert hidden and hidden.group(1) == '<span lang="zh-CN">一位客户要求退款。</span>'
+    # each option's Chinese sits with its option (shown by the stylesheet on the back only)
+    options = re.findall(r'<li[^>]*><span class="label">(.)</span> (\w+)<span class="zh-option" lang="zh-CN">(\w+)</span>',
+                         back)
+    assert sorted((text, zh) for _, text, zh in options) == sorted(
+        [("Erstatten", "退款"), ("Ablehnen", "拒绝"), ("Ignorieren", "不理")])
+    assert re.search(r"\.front \.zh-option\s*\{\s*display: none", card.css())

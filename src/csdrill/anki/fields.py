@@ -157,7 +157,7 @@ def choice_order(card_id: str, count: int) -> list[int]:
     return sorted(range(count), key=lambda i: hashlib.sha256(f"csdrill-choice:{card_id}:{i}".encode()).digest())
 
 
-def lettered(card: Card, items, right: str | None, languages, chinese=()) -> tuple[str, str]:
+def lettered(card: Card, items, right: str | None, languages, zh_items=()) -> tuple[str, str]:
     """The choices in the card's shuffled order, lettered A, B, C…, the right one marked; and its letter."""
     order = choice_order(card.id, len(items))
     rows, right_label = [], ""
@@ -166,7 +166,7 @@ def lettered(card: Card, items, right: str | None, languages, chinese=()) -> tup
         mark = ""
         if item == right and not right_label:
             mark, right_label = ' class="right"', label
-        zh = chinese[index] if index < len(chinese) else None
+        zh = zh_items[index] if index < len(zh_items) else None
         zh = f'<span class="zh-option" lang="{CHINESE}">{chinese(zh)}</span>' if zh else ""
         rows.append(f'<li{mark}><span class="label">{label}</span> {text(item, languages)}{zh}</li>')
     return f'<ol class="choices">{"".join(rows)}</ol>', right_label
