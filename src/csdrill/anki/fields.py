@@ -125,8 +125,13 @@ def script_language(value: str, languages: tuple[str, ...] = ()) -> tuple[str, s
         return (market_language("ja") or market_language("zh") or CHINESE), None
     if _HANGUL.search(value):
         return "ko", None
-    lang = market_language(*(base_language(code) for code in languages if base_language(code) not in ("en",)))
-    return (lang or "und"), None
+    if re.search(r"[\u0400-\u04ff]", value):
+        return (market_language("ru", "uk", "bg", "sr", "mk", "be", "kk") or "ru"), None
+    if re.search(r"[\u0370-\u03ff]", value):
+        return "el", None
+    if re.search(r"[\u0e00-\u0e7f]", value):
+        return "th", None
+    return "und", None  # CJK punctuation or full-width forms alone: a script, no language
 
 
 def text(value: str | None, languages: tuple[str, ...] = ()) -> str:

@@ -228,8 +228,8 @@ class NoteMaker:
         old = next((nt.kind for nt in self.note_types.values() if nt.id == before["notetype"]), "other")
         self.kind_changes.append(Problem(card.location, (
             f"card {card.id!r} was exported to Anki as a {KIND_NAMES.get(old, old)} card and is now a "
-            f"{KIND_NAMES[card.kind]} card: Anki cannot change a note's type on import and would skip it. "
-            "Keep the old card's id retired (remove that card) and give the new card a new id")))
+            f"{KIND_NAMES[card.kind]} card: Anki cannot change a note's type on import and would skip it; "
+            "give this card a new id, so that the old one is retired")))
 
     def retired_note(self, guid: str, entry: dict) -> Note | None:
         """The note of a card no longer in the decks, as last sent, marked retired; None if its note
