@@ -772,3 +772,12 @@ def test_temporary_files_of_a_running_export_are_left_alone(tmp_path):
 
     assert remove_stale(target) == [dead]
     assert ours.exists() and unrelated.exists() and not dead.exists()
+
+
+def test_summary_counts_in_words_a_person_would_use(tmp_path):
+    from csdrill.anki.package import AnkiExport
+
+    assert AnkiExport(tmp_path / "x.apkg", notes=1, cards=1, decks=1, changed=0).summary() == (
+        f"1 note, 1 card, 1 deck → {tmp_path / 'x.apkg'}")
+    assert AnkiExport(tmp_path / "x.apkg", notes=3, cards=4, decks=2, changed=0, retired=1).summary() == (
+        f"3 notes (1 retired), 4 cards, 2 decks → {tmp_path / 'x.apkg'}")

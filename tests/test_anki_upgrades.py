@@ -305,5 +305,7 @@ def test_cli_reports_a_changed_kind_with_its_location_and_exit_2(cli, tmp_path):
     first_line = run.stderr.splitlines()[0]
     assert first_line.startswith(f"{decks / 'zz.yaml'}:6:")
     assert "'zz-1' was exported to Anki as a true/false card and is now a fact card" in first_line
+    assert run.stderr.splitlines()[-1] == (
+        f"csdrill: nothing written to {tmp_path / 'b.apkg'}; change the card ids above and export again")
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr
     assert not (tmp_path / "b.apkg").exists()

@@ -135,7 +135,12 @@ class AnkiExport:
 
     def summary(self) -> str:
         retired = f" ({self.retired} retired)" if self.retired else ""
-        return f"{self.notes} notes{retired}, {self.cards} cards, {self.decks} decks → {self.path}"
+        return (f"{_count(self.notes, 'note')}{retired}, {_count(self.cards, 'card')}, "
+                f"{_count(self.decks, 'deck')} → {self.path}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _model_content(note_type: NoteType) -> dict:

@@ -119,6 +119,7 @@ def anki(
     library, codes, topics, cards = _selection(decks, markets, topics)
     output = _output_path(output, codes, ".apkg")
     from csdrill.anki.package import Selection, export_anki  # genanki loads only here: start-up stays light
+    from csdrill.content.problems import ContentError
 
     with _progress_bar("Writing Anki package") as progress:
         try:
@@ -126,6 +127,12 @@ def anki(
                                  selection=Selection(tuple(codes), tuple(topics)))
         except OSError as err:
             raise UsageError(f"cannot write {output}: {err.strerror or err}") from err
+        except ContentError as err:  # a card changed its kind: only the export's history knows
+            for problem in err.problems:
+                print(problem, file=sys.stderr)
+            print(f"csdrill: nothing written to {output}; change the card ids above and export again",
+                  file=sys.stderr)
+            raise typer.Exit(2) from None
     print(result.summary())
 
 
