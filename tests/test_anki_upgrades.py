@@ -139,6 +139,7 @@ def first_edition_package(folder, path, now=T0):
     import genanki
 
     from csdrill.anki.package import plan_decks
+    from csdrill.selection import select_cards
     from tests.test_anki_export import library_of
 
     library = library_of(folder)
@@ -154,7 +155,7 @@ def first_edition_package(folder, path, now=T0):
         models[kind] = (genanki.Model(NOTE_TYPES[kind].id, NOTE_TYPES[kind].name, fields=[{"name": n} for n in names],
                                       templates=templates), names)
     decks = []
-    for planned in plan_decks(library, library.cards.values()):
+    for planned in plan_decks(library, select_cards(library, ["de"])):
         deck = genanki.Deck(planned.id, planned.name)
         for card in planned.cards:
             model, names = models[card.kind]
@@ -177,6 +178,10 @@ def test_a_first_edition_collection_upgrades_once_with_merge_then_defaults_work(
     assert len(log.conflicting) == len(log.new) == 0 and len(log.updated) == 8
     assert len(note_type_names(collection)) == 4
     assert notes_by_card_id(collection)["de-reg-widerruf-frist"]["Right choice"] == "A"
+    # the first edition's loose tags are gone from every note; "Clear unused tags" drops them from the list
+    assert not [t for n in notes_by_card_id(collection).values() for t in n.tags if not t.startswith("csdrill::")]
+    collection.tags.clear_unused_tags()
+    assert [tag for tag in collection.tags.all() if not tag.startswith("csdrill::")] == ["csdrill"]  # the root
 
     # …and from then on, the desktop's defaults carry a later release's new field.
     later = export(world, tmp_path / "n1.apkg", now=T0 + 2 * DAY, note_types=release_with_a_hint_field(),
