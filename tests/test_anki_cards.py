@@ -407,3 +407,9 @@ def test_language_names_and_speech_languages():
         "Arabic", "Portuguese (Brazil)", "English (UK)", "xx"]
     assert [speech_language(code) for code in ("ar", "pt-BR", "de", "es-MX", "xx")] == [
         "ar_SA", "pt_BR", "de_DE", "es_MX", "xx"]
+
+
+def test_check_database_and_empty_cards_find_nothing(builtin):
+    _, col = builtin
+    assert col.fix_integrity() == ("Database rebuilt and optimized.", True)  # Tools → Check Database
+    assert len(col.get_empty_cards().notes) == 0  # Tools → Empty Cards
