@@ -197,6 +197,10 @@ class NoteMaker:
             self._history = History.load(self.history_path)
         return self._history
 
+    def save_history(self) -> None:
+        if self._history is not None and self._history.dirty:
+            self._history.save()
+
     def model(self, kind: str) -> StableModel:
         model = self.models.get(kind)
         if model is None:
@@ -467,15 +471,15 @@ def export_anki(
     try:
         decks = plan_decks(library, cards)
         make_note = NoteMaker(mod_times, int(now), note_types, library=library, make_fields=make_fields)
+        scratch = tmp.with_name(tmp.name.removesuffix(".tmp") + ".anki2.tmp")  # removed with the others
         card_count, retired, all_decks = write_apkg(library, decks, make_note, tmp, now, progress, selection,
-                                                    scratch=Path(f"{tmp}"[: -len(".tmp")] + ".anki2.tmp"))
+                                                    scratch=scratch)
         os.replace(tmp, output)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     try:
-        if make_note._history is not None and make_note._history.dirty:
-            make_note._history.save()
+        make_note.save_history()
         if mod_times.unsaved:
             mod_times.save()
     except OSError as err:
