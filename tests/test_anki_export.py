@@ -309,7 +309,7 @@ def test_fields_match_the_yaml_text_exactly(world, tmp_path, collection):
     assert fact["Explanation"] == "§ 355 Abs. 2 BGB; sie beginnt mit dem Erhalt der Ware."
     # shuffled in an order fixed by the card id, lettered, the right one marked
     assert re.findall(r'<li( class="right")?><span class="label">(.)</span> (.*?)</li>', fact["Choices"]) == [
-        (' class="right"', "A", "14 Tage ab Erhalt der Ware"), ("", "B", "30 Tage"), ("", "C", "7 Tage")]
+        (' class="right"', "A", "14 Tage ab Erhalt der Ware"), ("", "B", "7 Tage"), ("", "C", "30 Tage")]
     assert fact["Right choice"] == "A"
     assert notes["de-eti-du-myth"]["Statement"] == "Duzen ist im Kundenservice immer in Ordnung."
     assert notes["de-eti-du-myth"]["Answer"] == "False"

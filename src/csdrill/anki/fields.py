@@ -158,8 +158,16 @@ def item_list(items, languages: tuple[str, ...] = (), lang: str | None = None) -
 
 def choice_order(card_id: str, count: int) -> list[int]:
     """A shuffled order of `count` choices, the same on every export of this card id (so a rebuild
-    does not churn notes) and independent of the choices' text (so fixing a typo keeps it)."""
-    return sorted(range(count), key=lambda i: hashlib.sha256(f"csdrill-choice:{card_id}:{i}".encode()).digest())
+    does not churn notes) and independent of the choices' text (so fixing a typo keeps it).
+
+    A Fisher-Yates shuffle driven by the bytes of one SHA-256 of the id (the modulo bias of a byte,
+    at most 1/256 for up to 32 choices, is far below what a learner could notice)."""
+    digest = hashlib.sha256(f"csdrill-choices:{card_id}".encode()).digest()
+    order = list(range(count))
+    for i in range(count - 1, 0, -1):
+        j = digest[i % 32] % (i + 1)
+        order[i], order[j] = order[j], order[i]
+    return order
 
 
 def lettered(card: Card, items, right: str | None, languages, zh_items=()) -> tuple[str, str]:
