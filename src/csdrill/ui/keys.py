@@ -1,0 +1,191 @@
+"""Terminal prompts on prompt_toolkit (questionary's own base), built for a drill:
+
+- The question and every option are printed in full by the views first (wrapped, scrolling with
+  the terminal), so the prompt itself is one line and never hides text, whatever the screen size.
+- A number key answers at once. Arrows move a marker and Enter confirms it; a bare Enter with no
+  marker does nothing, so the Enter that habitually follows a number cannot answer the next card.
+- `q` (where it cannot be part of an answer) and Esc end the session like Ctrl-C.
+- Typed answers and the "learn more?" question need Enter, and an empty Enter is ignored.
+- Keys typed while feedback was shown are dropped before the next card (`discard_typeahead`).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from prompt_toolkit.application import Application
+from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.keys import Keys
+from prompt_toolkit.layout import Layout, Window
+from prompt_toolkit.layout.controls import FormattedTextControl
+from prompt_toolkit.shortcuts import PromptSession
+
+from csdrill.drill.truth import read_truth
+from csdrill.ui.prompts import RATING_CHOICES, YES_WORDS, EndOfInput
+
+ESC_WAIT = 0.05  # seconds to tell a lone Esc from the start of an arrow key's sequence
+
+
+def _stop(event) -> None:
+    event.app.exit(exception=KeyboardInterrupt())
+
+
+def _end_of_input(event) -> None:
+    event.app.exit(exception=EOFError())
+
+
+def _run(app: Application):
+    app.ttimeoutlen = ESC_WAIT
+    try:
+        return app.run()
+    except EOFError:
+        raise EndOfInput from None
+
+
+def _one_line(get_text, bindings: KeyBindings) -> Application:
+    control = FormattedTextControl(get_text, show_cursor=False)
+    return Application(layout=Layout(Window(control, height=1, dont_extend_height=True)),
+                       key_bindings=bindings, full_screen=False, mouse_support=False)
+
+
+def pick_number(message: str, labels: tuple[str, ...], keys_hint: str) -> int:
+    """Index of the label picked: its number answers at once; arrows then Enter also work."""
+    count = len(labels)
+    state: dict = {"at": None, "typed": "", "done": False}
+    bindings = KeyBindings()
+
+    def answer(event, index: int) -> None:
+        state["at"], state["done"] = index, True
+        event.app.exit(result=index)
+
+    for number in range(1, 10):
+        @bindings.add(str(number))
+        def _digit(event, number=number) -> None:
+            if count <= 9:
+                if number <= count:
+                    answer(event, number - 1)
+                return
+            # Ten options or more: digits build the number and Enter confirms it.
+            typed = state["typed"] + str(number)
+            if int(typed) <= count:
+                state["typed"], state["at"] = typed, int(typed) - 1
+
+    @bindings.add("0")
+    def _zero(event) -> None:
+        if count > 9 and state["typed"] and int(state["typed"] + "0") <= count:
+            state["typed"] += "0"
+            state["at"] = int(state["typed"]) - 1
+
+    @bindings.add("up")
+    @bindings.add("left")
+    def _up(event) -> None:
+        state["typed"] = ""
+        state["at"] = count - 1 if state["at"] is None else (state["at"] - 1) % count
+
+    @bindings.add("down")
+    @bindings.add("right")
+    @bindings.add("tab")
+    def _down(event) -> None:
+        state["typed"] = ""
+        state["at"] = 0 if state["at"] is None else (state["at"] + 1) % count
+
+    @bindings.add("enter")
+    def _enter(event) -> None:
+        if state["at"] is not None:
+            answer(event, state["at"])
+
+    @bindings.add("backspace")
+    def _back(event) -> None:
+        state["typed"], state["at"] = "", None
+
+    for key in ("q", "escape", "c-c"):
+        bindings.add(key, eager=True)(_stop)
+    bindings.add("c-d")(_end_of_input)
+
+    def text():
+        fragments = [("bold", message), ("", " ")]
+        if state["at"] is None:
+            fragments.append(("italic", keys_hint))
+        else:
+            label = labels[state["at"]]
+            fragments.append(("reverse", f" {state['at'] + 1}) {label} "))
+            if not state["done"]:
+                fragments.append(("", "  Enter to confirm"))
+        return fragments
+
+    return _run(_one_line(text, bindings))
+
+
+def press_a_key(message: str) -> None:
+    """Wait for one key; `q`, Esc and Ctrl-C end the session."""
+    bindings = KeyBindings()
+    for key in ("q", "escape", "c-c"):
+        bindings.add(key, eager=True)(_stop)
+    bindings.add("c-d")(_end_of_input)
+
+    @bindings.add(Keys.Any)
+    @bindings.add("enter")
+    @bindings.add(" ")
+    def _any(event) -> None:
+        event.app.exit(result=None)
+
+    _run(_one_line(lambda: [("bold", message)], bindings))
+
+
+def read_line(message: str, *, allow_empty: bool = False) -> str:
+    """A line of text confirmed with Enter; Esc and Ctrl-C end the session."""
+    bindings = KeyBindings()
+    bindings.add("escape", eager=True)(_stop)
+    bindings.add("c-c")(_stop)
+
+    @bindings.add("enter")
+    def _enter(event) -> None:
+        buffer = event.current_buffer
+        if allow_empty or buffer.text.strip():
+            buffer.validate_and_handle()
+
+    try:
+        return PromptSession(key_bindings=bindings).prompt([("bold", message)])
+    except EOFError:
+        raise EndOfInput from None
+
+
+class KeyPrompts:
+    """The terminal prompts a quiz and an exam use."""
+
+    def discard_typeahead(self) -> None:
+        """Drop keys pressed before this card was shown: they were meant for the previous one."""
+        try:
+            import termios
+
+            termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
+        except (ImportError, OSError, ValueError):
+            pass
+
+    def choose(self, options: tuple[str, ...]) -> int:
+        return pick_number("Your answer:", options,
+                           f"press 1-{len(options)} (or ↑↓ then Enter) · q or Esc stops")
+
+    def typed(self, hint: str) -> str:
+        return read_line("> ")
+
+    def true_or_false(self, hint: str) -> bool:
+        while True:
+            value = read_truth(read_line("> "))
+            if value is not None:
+                return value
+            print("Please answer true or false (also yes/no, 1/2).", flush=True)
+
+    def reveal(self) -> None:
+        press_a_key("Press any key to show the answer (q or Esc stops)")
+
+    def rate(self) -> int:
+        return pick_number("How well did you know it?", RATING_CHOICES,
+                           "1 Again · 2 Hard · 3 Good · 4 Easy") + 1
+
+    def confirm(self, question: str) -> bool:
+        try:
+            answer = read_line(f"{question} [y/N] then Enter: ", allow_empty=True)
+        except (KeyboardInterrupt, EndOfInput):
+            return False
+        return answer.strip().casefold() in YES_WORDS
