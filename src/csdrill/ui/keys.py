@@ -48,6 +48,28 @@ def _one_line(get_text, bindings: KeyBindings) -> Application:
                        key_bindings=bindings, full_screen=False, mouse_support=False)
 
 
+def _fit(fragments: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Cut the prompt line to the screen width with an ellipsis: it only points at an option
+    that is printed in full above it."""
+    from prompt_toolkit.application.current import get_app
+    from prompt_toolkit.utils import get_cwidth
+
+    room = get_app().output.get_size().columns - 1
+    fitted, used = [], 0
+    for style, text in fragments:
+        if used + get_cwidth(text) > room:
+            kept = ""
+            for char in text:
+                if used + get_cwidth(kept + char) > room - 1:
+                    break
+                kept += char
+            fitted.append((style, kept + "…"))
+            break
+        fitted.append((style, text))
+        used += get_cwidth(text)
+    return fitted
+
+
 def pick_number(message: str, labels: tuple[str, ...], keys_hint: str) -> int:
     """Index of the label picked: its number answers at once; arrows then Enter also work."""
     count = len(labels)
@@ -106,12 +128,12 @@ def pick_number(message: str, labels: tuple[str, ...], keys_hint: str) -> int:
         fragments = [("bold", message), ("", " ")]
         if state["at"] is None:
             fragments.append(("italic", keys_hint))
+        elif state["done"]:
+            fragments.append(("bold", f"{state['at'] + 1}) {labels[state['at']]}"))
         else:
-            label = labels[state["at"]]
-            fragments.append(("reverse", f" {state['at'] + 1}) {label} "))
-            if not state["done"]:
-                fragments.append(("", "  Enter to confirm"))
-        return fragments
+            fragments.append(("reverse", f"{state['at'] + 1}) {labels[state['at']]}"))
+            fragments.append(("", "  Enter to confirm"))
+        return _fit(fragments)
 
     return _run(_one_line(text, bindings))
 
