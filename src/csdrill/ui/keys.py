@@ -70,7 +70,7 @@ def _fit(fragments: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return fitted
 
 
-def pick_number(message: str, labels: tuple[str, ...], keys_hint: str) -> int:
+def pick_number(message: str, labels: tuple[str, ...], keys_hint: str, short_hint: str = "") -> int:
     """Index of the label picked: its number answers at once; arrows then Enter also work."""
     count = len(labels)
     state: dict = {"at": None, "typed": "", "done": False}
@@ -127,7 +127,10 @@ def pick_number(message: str, labels: tuple[str, ...], keys_hint: str) -> int:
     def text():
         fragments = [("bold", message), ("", " ")]
         if state["at"] is None:
-            fragments.append(("italic", keys_hint))
+            from prompt_toolkit.application.current import get_app
+
+            narrow = short_hint and get_app().output.get_size().columns < len(message) + len(keys_hint) + 2
+            fragments.append(("italic", short_hint if narrow else keys_hint))
         elif state["done"]:
             fragments.append(("bold", f"{state['at'] + 1}) {labels[state['at']]}"))
         else:
@@ -186,7 +189,8 @@ class KeyPrompts:
 
     def choose(self, options: tuple[str, ...]) -> int:
         return pick_number("Your answer:", options,
-                           f"press 1-{len(options)} (or ↑↓ then Enter) · q or Esc stops")
+                           f"press 1-{len(options)} (or ↑↓ then Enter) · q or Esc stops",
+                           f"press 1-{len(options)} · q stops")
 
     def typed(self, hint: str) -> str:
         return read_line("> ")
