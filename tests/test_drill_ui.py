@@ -252,6 +252,25 @@ def test_pty_exam_at_80_columns_shows_every_word_and_esc_stops_it(world):
     assert attempt["status"] == "incomplete"
 
 
+def test_pty_question_taller_than_the_screen_is_paged_not_cut(world):
+    child = spawn("quiz", "--market", "zz", "--decks", str(world), "--topic", "scenario", rows=12)
+    child.expect_exact("— more")
+    shown = screen_text(child.before)
+    assert "WHERE IS IT" in shown and "Your answer:" not in shown
+    pages = 1
+    while True:
+        child.send(" ")
+        last = child.expect_exact(["— more", "Your answer:"])
+        shown += screen_text(child.before)
+        pages += 1
+        if last == 1:
+            break
+    assert pages >= 2
+    assert_every_word_shown(shown, LONG)
+    child.send("q")
+    assert finish(child) == 130
+
+
 def builtin_choice_questions():
     from datetime import date
 

@@ -111,13 +111,12 @@ def exam(
 def _asker(prompts, console, total: int):
     """Show a question and return the graded Outcome; end of input becomes ExamInterrupted."""
     from csdrill.exam.runner import ExamInterrupted
-    from csdrill.ui import quiz_view
     from csdrill.ui.prompts import EndOfInput
     from csdrill.ui.quiz_loop import ask as ask_question
+    from csdrill.ui.quiz_loop import present
 
     def ask(number: int, question):
-        prompts.discard_typeahead()
-        quiz_view.show_question(console, question, number, total, show_card_id=False)
+        present(prompts, console, question, number, total, show_card_id=False)
         try:
             return ask_question(prompts, console, question)
         except EndOfInput:

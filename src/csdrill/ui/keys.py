@@ -42,10 +42,10 @@ def _run(app: Application):
         raise EndOfInput from None
 
 
-def _one_line(get_text, bindings: KeyBindings) -> Application:
+def _one_line(get_text, bindings: KeyBindings, erase: bool = False) -> Application:
     control = FormattedTextControl(get_text, show_cursor=False)
     return Application(layout=Layout(Window(control, height=1, dont_extend_height=True)),
-                       key_bindings=bindings, full_screen=False, mouse_support=False)
+                       key_bindings=bindings, full_screen=False, mouse_support=False, erase_when_done=erase)
 
 
 def _fit(fragments: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -120,7 +120,7 @@ def pick_number(message: str, labels: tuple[str, ...], keys_hint: str, short_hin
     def _back(event) -> None:
         state["typed"], state["at"] = "", None
 
-    for key in ("q", "escape", "c-c"):
+    for key in ("q", "escape", "c-c", Keys.SIGINT):
         bindings.add(key, eager=True)(_stop)
     bindings.add("c-d")(_end_of_input)
 
@@ -141,10 +141,12 @@ def pick_number(message: str, labels: tuple[str, ...], keys_hint: str, short_hin
     return _run(_one_line(text, bindings))
 
 
-def press_a_key(message: str) -> None:
+def press_a_key(message: str, erase: bool = False) -> None:
     """Wait for one key; `q`, Esc and Ctrl-C end the session."""
     bindings = KeyBindings()
-    for key in ("q", "escape", "c-c"):
+    # A Ctrl-C that arrives as a signal while the prompt starts comes in as Keys.SIGINT: it must
+    # stop the session, not count as the "any key".
+    for key in ("q", "escape", "c-c", Keys.SIGINT):
         bindings.add(key, eager=True)(_stop)
     bindings.add("c-d")(_end_of_input)
 
@@ -154,7 +156,7 @@ def press_a_key(message: str) -> None:
     def _any(event) -> None:
         event.app.exit(result=None)
 
-    _run(_one_line(lambda: [("bold", message)], bindings))
+    _run(_one_line(lambda: [("bold", message)], bindings, erase))
 
 
 def read_line(message: str, *, allow_empty: bool = False) -> str:
@@ -186,6 +188,21 @@ class KeyPrompts:
             termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
         except (ImportError, OSError, ValueError):
             pass
+
+    def show(self, console, renderable) -> None:
+        """Print `renderable`; one taller than the screen is shown a screenful at a time, so its
+        start is read before it scrolls away (and stays in the terminal's scrollback)."""
+        from rich.segment import Segments
+
+        lines = console.render_lines(renderable, console.options, pad=False, new_lines=True)
+        page = max(3, console.height - 2)
+        if len(lines) <= console.height - 1:
+            console.print(renderable)
+            return
+        for start in range(0, len(lines), page):
+            if start:
+                press_a_key("— more: any key · q stops —", erase=True)
+            console.print(Segments([s for line in lines[start:start + page] for s in line]), end="")
 
     def choose(self, options: tuple[str, ...]) -> int:
         return pick_number("Your answer:", options,

@@ -71,6 +71,9 @@ class LinePrompts:
     def discard_typeahead(self) -> None:
         """Lines typed ahead are a script's next answers: keep them."""
 
+    def show(self, console, renderable) -> None:
+        console.print(renderable)
+
     def choose(self, options: tuple[str, ...]) -> int:
         return self._number(f"Answer (1-{len(options)}): ", len(options))
 

@@ -24,10 +24,15 @@ from csdrill.ui import quiz_view
 from csdrill.ui.prompts import EndOfInput, UnusableAnswer
 
 
+def present(prompts, console: Console, question: Question, number: int, total: int, **marks) -> None:
+    """Show the question with every option in full; a terminal pages one taller than the screen."""
+    prompts.discard_typeahead()
+    prompts.show(console, quiz_view.question_view(question, number, total, **marks))
+
+
 def ask(prompts, console: Console, question: Question) -> Outcome:
-    """Show what the prompt needs (every option, in full) and grade the answer."""
+    """Ask the question `present` showed and grade the answer."""
     if question.mode == "choice":
-        quiz_view.show_options(console, question)
         return grade_choice(question, prompts.choose(question.options))
     if question.mode == "typed":
         if question.item.card.kind == "truefalse":
@@ -57,10 +62,9 @@ def run_session(
     try:
         while (turn := turns.next(session.clock())) is not None:
             question = make_question(turn.item, mode, pool, rng)
-            prompts.discard_typeahead()
             asked_at = session.clock()
-            quiz_view.show_question(console, question, turn.number, turns.total, session.is_new(turn.item),
-                                    again=turn.again)
+            present(prompts, console, question, turn.number, turns.total, is_new=session.is_new(turn.item),
+                    again=turn.again)
             outcome = ask(prompts, console, question)
             after = session.record(question, outcome, asked_at)
             turns.answered(turn.item, outcome.rating == AGAIN, after.due)

@@ -5,7 +5,7 @@ Card text always goes through `Text`, so `[bold]` typed in a card shows as typed
 
 from __future__ import annotations
 
-from rich.console import Console, ConsoleOptions
+from rich.console import Console, ConsoleOptions, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -19,8 +19,13 @@ TOPIC_LABELS = {"regulation": "Regulation", "etiquette": "Etiquette", "phrase": 
 
 def show_question(console: Console, question: Question, number: int, total: int, is_new: bool = False,
                   show_card_id: bool = True, again: bool = False) -> None:
-    """The question's header and prompt. Exams leave out the card id and the "new" marker;
-    a card failed earlier in the session and asked again says so."""
+    console.print(question_view(question, number, total, is_new, show_card_id, again))
+
+
+def question_view(question: Question, number: int, total: int, is_new: bool = False,
+                  show_card_id: bool = True, again: bool = False) -> Group:
+    """The question's header, prompt and (for a choice) every option. Exams leave out the card id
+    and the "new" marker; a card failed earlier in the session and asked again says so."""
     card = question.item.card
     header = Text(f"[{number}/{total}] ", style="dim")
     header.append(TOPIC_LABELS.get(card.topic, card.topic), style="cyan")
@@ -30,11 +35,13 @@ def show_question(console: Console, question: Question, number: int, total: int,
         header.append(" · again: you missed this one earlier in this session", style="yellow")
     elif is_new:
         header.append(" · new", style="yellow")
-    console.print()
-    console.print(header)
+    parts = [Text(), header]
     if question.hint:
-        console.print(Text(question.hint, style="dim"))
-    console.print(Text(question.prompt, style="bold"))
+        parts.append(Text(question.hint, style="dim"))
+    parts.append(Text(question.prompt, style="bold"))
+    if question.mode == "choice":
+        parts.append(options_view(question.options))
+    return Group(*parts)
 
 
 class NumberedOptions:
