@@ -493,3 +493,72 @@ def test_exam_review_shows_context_right_answer_and_explanation(world, cli):
         assert "Why: The standard close after a delay." in review
     assert f"Right answer: {LONG[0]}" in review
     assert "Why: A concrete date and a fallback restore trust." in review
+
+
+# -- the key prompts themselves, fed through prompt_toolkit's pipe input ------------------------------
+
+def keys_into(prompt, keys: str):
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        with create_app_session(input=pipe, output=DummyOutput()):
+            return prompt()
+
+
+FOUR = ("first", "second", "third", "fourth")
+
+
+@pytest.mark.parametrize("keys,picked", [
+    ("3", 2),  # a number answers at once
+    ("\r\r2", 1),  # a bare Enter does nothing
+    ("\x1b[B\x1b[B\r", 1),  # down, down, Enter
+    ("\x1b[A\r", 3),  # up from nothing wraps to the last
+    ("9\r4", 3),  # a number with no option is ignored
+])
+def test_choice_keys(keys, picked):
+    from csdrill.ui.keys import KeyPrompts
+
+    assert keys_into(lambda: KeyPrompts().choose(FOUR), keys) == picked
+
+
+@pytest.mark.parametrize("keys", ["q", "\x1b", "\x03"])
+def test_q_esc_and_ctrl_c_stop_a_choice(keys):
+    from csdrill.ui.keys import KeyPrompts
+
+    with pytest.raises(KeyboardInterrupt):
+        keys_into(lambda: KeyPrompts().choose(FOUR), keys)
+
+
+def test_ten_or_more_options_take_the_number_then_enter():
+    from csdrill.ui.keys import KeyPrompts
+
+    twelve = tuple(f"option {n}" for n in range(1, 13))
+    assert keys_into(lambda: KeyPrompts().choose(twelve), "12\r") == 11
+    assert keys_into(lambda: KeyPrompts().choose(twelve), "3\r") == 2
+
+
+def test_rating_by_number_and_typed_answer_ignores_an_empty_enter():
+    from csdrill.ui.keys import KeyPrompts
+
+    assert keys_into(lambda: KeyPrompts().rate(), "\r1") == 1
+    assert keys_into(lambda: KeyPrompts().typed(""), "\r\rVielen Dank\r") == "Vielen Dank"
+    with pytest.raises(KeyboardInterrupt):
+        keys_into(lambda: KeyPrompts().typed(""), "abc\x1b")
+
+
+@pytest.mark.parametrize("keys,agreed", [("y\r", True), ("是\r", True), ("\r", False), ("n\r", False)])
+def test_learn_more_question_needs_enter(keys, agreed):
+    from csdrill.ui.keys import KeyPrompts
+
+    assert keys_into(lambda: KeyPrompts().confirm("Learn 10 more now?"), keys) is agreed
+
+
+def test_true_false_asks_again_until_it_understands(capsys):
+    from csdrill.ui.keys import KeyPrompts
+
+    assert keys_into(lambda: KeyPrompts().true_or_false(""), "maybe\r对\r") is True
+    assert capsys.readouterr().out.count("Please answer true or false") == 1
+    assert keys_into(lambda: KeyPrompts().true_or_false(""), "faux\r") is False

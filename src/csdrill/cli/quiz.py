@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import typer
@@ -62,6 +62,10 @@ def quiz(
     retention: float = typer.Option(
         0.9, "--retention", min=0.7, max=0.99, help="Desired retention for FSRS scheduling."),
     seed: int = typer.Option(None, "--seed", help="Seed for the order of new cards and options (replayable sessions)."),
+    learn_ahead: int = typer.Option(
+        20, "--learn-ahead", min=0, metavar="MINUTES",
+        help="At the end of a session, ask again the missed cards due within this many minutes (Anki's "
+        "learn-ahead limit); 0 asks only those already due."),
     decks: list[Path] = DecksOption,
 ) -> None:
     """Drill a market with spaced repetition: due cards first, then new ones.
@@ -127,7 +131,8 @@ def quiz(
                 return
             queue = build_queue(items, due, known, 0, more, limit, rng, mode)
         session = Session(store, Scheduler(retention), user, items, now_utc, market=code)
-        interrupted, _ended = run_session(session, queue.items, cards, mode, prompts, console, rng)
+        interrupted, _ended = run_session(session, queue.items, cards, mode, prompts, console, rng,
+                                          learn_ahead=timedelta(minutes=learn_ahead))
     if interrupted:
         raise typer.Exit(130)
 

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from prompt_toolkit.application import Application
@@ -23,6 +24,8 @@ from prompt_toolkit.shortcuts import PromptSession
 from csdrill.drill.truth import read_truth
 from csdrill.ui.prompts import RATING_CHOICES, YES_WORDS, EndOfInput
 
+TYPED_PLACEHOLDER = "type the answer, then Enter · Esc stops"
+TRUTH_PLACEHOLDER = "true or false (yes/no, 1/2), then Enter · Esc stops"
 ESC_WAIT = 0.05  # seconds to tell a lone Esc from the start of an arrow key's sequence
 
 
@@ -159,7 +162,7 @@ def press_a_key(message: str, erase: bool = False) -> None:
     _run(_one_line(lambda: [("bold", message)], bindings, erase))
 
 
-def read_line(message: str, *, allow_empty: bool = False) -> str:
+def read_line(message: str, *, allow_empty: bool = False, placeholder: str = "") -> str:
     """A line of text confirmed with Enter; Esc and Ctrl-C end the session."""
     bindings = KeyBindings()
     bindings.add("escape", eager=True)(_stop)
@@ -172,7 +175,8 @@ def read_line(message: str, *, allow_empty: bool = False) -> str:
             buffer.validate_and_handle()
 
     try:
-        return PromptSession(key_bindings=bindings).prompt([("bold", message)])
+        return PromptSession(key_bindings=bindings).prompt(
+            [("bold", message)], placeholder=[("italic", placeholder)] if placeholder else None)
     except EOFError:
         raise EndOfInput from None
 
@@ -184,10 +188,10 @@ class KeyPrompts:
         """Drop keys pressed before this card was shown: they were meant for the previous one."""
         try:
             import termios
-
+        except ImportError:  # Windows: prompt_toolkit reads console events; nothing to drop here
+            return
+        with contextlib.suppress(termios.error, OSError, ValueError):
             termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
-        except (ImportError, OSError, ValueError):
-            pass
 
     def show(self, console, renderable) -> None:
         """Print `renderable`; one taller than the screen is shown a screenful at a time, so its
@@ -210,11 +214,11 @@ class KeyPrompts:
                            f"press 1-{len(options)} · q stops")
 
     def typed(self, hint: str) -> str:
-        return read_line("> ")
+        return read_line("> ", placeholder=TYPED_PLACEHOLDER)
 
     def true_or_false(self, hint: str) -> bool:
         while True:
-            value = read_truth(read_line("> "))
+            value = read_truth(read_line("> ", placeholder=TRUTH_PLACEHOLDER))
             if value is not None:
                 return value
             print("Please answer true or false (also yes/no, 1/2).", flush=True)

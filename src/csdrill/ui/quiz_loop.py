@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from rich.console import Console
 
@@ -16,7 +17,7 @@ from csdrill.drill.questions import (
     grade_typed_answer,
     make_question,
 )
-from csdrill.drill.queue import SessionQueue
+from csdrill.drill.queue import LEARN_AHEAD, SessionQueue
 from csdrill.drill.scheduling import AGAIN
 from csdrill.drill.session import Session, end_of_tomorrow, humanise_interval
 from csdrill.drill.truth import truth_label
@@ -51,6 +52,7 @@ def run_session(
     prompts,
     console: Console,
     rng: random.Random,
+    learn_ahead: timedelta = LEARN_AHEAD,
 ) -> tuple[bool, bool]:
     """Ask every queued item, and failed ones again once due. Returns (interrupted, input_ended).
 
@@ -58,7 +60,7 @@ def run_session(
     """
     interrupted = ended = False
     unusable: UnusableAnswer | None = None
-    turns = SessionQueue(queue)
+    turns = SessionQueue(queue, learn_ahead)
     try:
         while (turn := turns.next(session.clock())) is not None:
             question = make_question(turn.item, mode, pool, rng)
