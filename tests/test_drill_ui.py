@@ -562,3 +562,13 @@ def test_true_false_asks_again_until_it_understands(capsys):
     assert keys_into(lambda: KeyPrompts().true_or_false(""), "maybe\r对\r") is True
     assert capsys.readouterr().out.count("Please answer true or false") == 1
     assert keys_into(lambda: KeyPrompts().true_or_false(""), "faux\r") is False
+
+
+def test_enter_right_after_a_number_key_does_not_reveal_the_next_flashcard(monkeypatch):
+    from csdrill.ui import keys
+
+    monkeypatch.setattr(keys, "HABIT_ENTER", 3600)  # "right after", however slow the machine
+    assert keys_into(lambda: keys.KeyPrompts().choose(FOUR), "2") == 1
+    assert keys_into(lambda: keys.press_a_key("Press any key"), "\rx") == "x"
+    monkeypatch.setattr(keys, "_number_answered_at", float("-inf"))  # long after: Enter reveals
+    assert keys_into(lambda: keys.press_a_key("Press any key"), "\r") == "\r"

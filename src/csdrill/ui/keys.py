@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 
 from prompt_toolkit.application import Application
 from prompt_toolkit.key_binding import KeyBindings
@@ -27,6 +28,10 @@ from csdrill.ui.prompts import RATING_CHOICES, YES_WORDS, EndOfInput
 TYPED_PLACEHOLDER = "type the answer, then Enter · Esc stops"
 TRUTH_PLACEHOLDER = "true or false (yes/no, 1/2), then Enter · Esc stops"
 ESC_WAIT = 0.05  # seconds to tell a lone Esc from the start of an arrow key's sequence
+# An Enter this soon after a number key answered is the habit of "number, then Enter" (questionary
+# needed it), not a request to reveal the next card.
+HABIT_ENTER = 0.6
+_number_answered_at = float("-inf")
 
 
 def _stop(event) -> None:
@@ -79,8 +84,11 @@ def pick_number(message: str, labels: tuple[str, ...], keys_hint: str, short_hin
     state: dict = {"at": None, "typed": "", "done": False}
     bindings = KeyBindings()
 
-    def answer(event, index: int) -> None:
+    def answer(event, index: int, by_number: bool = False) -> None:
+        global _number_answered_at
         state["at"], state["done"] = index, True
+        if by_number:
+            _number_answered_at = time.monotonic()
         event.app.exit(result=index)
 
     for number in range(1, 10):
@@ -88,7 +96,7 @@ def pick_number(message: str, labels: tuple[str, ...], keys_hint: str, short_hin
         def _digit(event, number=number) -> None:
             if count <= 9:
                 if number <= count:
-                    answer(event, number - 1)
+                    answer(event, number - 1, by_number=True)
                 return
             # Ten options or more: digits build the number and Enter confirms it.
             typed = state["typed"] + str(number)
@@ -144,8 +152,9 @@ def pick_number(message: str, labels: tuple[str, ...], keys_hint: str, short_hin
     return _run(_one_line(text, bindings))
 
 
-def press_a_key(message: str, erase: bool = False) -> None:
-    """Wait for one key; `q`, Esc and Ctrl-C end the session."""
+def press_a_key(message: str, erase: bool = False) -> str:
+    """Wait for one key and return it; `q`, Esc and Ctrl-C end the session. An Enter right after
+    a number key answered the previous prompt is taken as part of that answer and ignored."""
     bindings = KeyBindings()
     # A Ctrl-C that arrives as a signal while the prompt starts comes in as Keys.SIGINT: it must
     # stop the session, not count as the "any key".
@@ -153,13 +162,17 @@ def press_a_key(message: str, erase: bool = False) -> None:
         bindings.add(key, eager=True)(_stop)
     bindings.add("c-d")(_end_of_input)
 
-    @bindings.add(Keys.Any)
     @bindings.add("enter")
+    def _enter(event) -> None:
+        if time.monotonic() - _number_answered_at > HABIT_ENTER:
+            event.app.exit(result="\r")
+
+    @bindings.add(Keys.Any)
     @bindings.add(" ")
     def _any(event) -> None:
-        event.app.exit(result=None)
+        event.app.exit(result=event.key_sequence[0].data)
 
-    _run(_one_line(lambda: [("bold", message)], bindings, erase))
+    return _run(_one_line(lambda: [("bold", message)], bindings, erase))
 
 
 def read_line(message: str, *, allow_empty: bool = False, placeholder: str = "") -> str:
