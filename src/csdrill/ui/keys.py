@@ -23,8 +23,11 @@ from prompt_toolkit.layout.controls import FormattedTextControl
 from prompt_toolkit.shortcuts import PromptSession
 
 from csdrill.drill.truth import read_truth
-from csdrill.ui.prompts import RATING_CHOICES, YES_WORDS, EndOfInput
+from csdrill.ui.prompts import ASK_TRUTH_AGAIN, RATING_CHOICES, YES_WORDS, EndOfInput
 
+CHOICE_KEYS = "press 1-{count} (or ↑↓ then Enter) · q or Esc stops"
+CHOICE_KEYS_SHORT = "press 1-{count} · q stops"
+CONFIRM = "{question} [y/N] then Enter: "
 TYPED_PLACEHOLDER = "type the answer, then Enter · Esc stops"
 TRUTH_PLACEHOLDER = "true or false (yes/no, 1/2), then Enter · Esc stops"
 ESC_WAIT = 0.05  # seconds to tell a lone Esc from the start of an arrow key's sequence
@@ -223,8 +226,7 @@ class KeyPrompts:
 
     def choose(self, options: tuple[str, ...]) -> int:
         return pick_number("Your answer:", options,
-                           f"press 1-{len(options)} (or ↑↓ then Enter) · q or Esc stops",
-                           f"press 1-{len(options)} · q stops")
+                           CHOICE_KEYS.format(count=len(options)), CHOICE_KEYS_SHORT.format(count=len(options)))
 
     def typed(self, hint: str) -> str:
         return read_line("> ", placeholder=TYPED_PLACEHOLDER)
@@ -234,7 +236,7 @@ class KeyPrompts:
             value = read_truth(read_line("> ", placeholder=TRUTH_PLACEHOLDER))
             if value is not None:
                 return value
-            print("Please answer true or false (also yes/no, 1/2).", flush=True)
+            print(ASK_TRUTH_AGAIN, flush=True)
 
     def reveal(self) -> None:
         press_a_key("Press any key to show the answer (q or Esc stops)")
@@ -245,7 +247,7 @@ class KeyPrompts:
 
     def confirm(self, question: str) -> bool:
         try:
-            answer = read_line(f"{question} [y/N] then Enter: ", allow_empty=True)
+            answer = read_line(CONFIRM.format(question=question), allow_empty=True)
         except (KeyboardInterrupt, EndOfInput):
             return False
         return answer.strip().casefold() in YES_WORDS

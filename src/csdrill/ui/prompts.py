@@ -21,12 +21,19 @@ class EndOfInput(Exception):
     """stdin is exhausted: end the session cleanly, after saving."""
 
 
+NOT_A_NUMBER = "input line {line}: {text} is not a number from 1 to {count}; the answers before it are saved"
+NOT_TRUE_OR_FALSE = ("input line {line}: {text} is neither true nor false (true/false, yes/no, 1/2); "
+                     "the answers before it are saved")
+ASK_NUMBER_AGAIN = "Please answer with a number from 1 to {count}."
+ASK_TRUTH_AGAIN = "Please answer true or false (also yes/no, 1/2)."
+
+
 class UnusableAnswer(UsageError):
     """A script's answer line that cannot be an answer: stop (exit 2) rather than shift every later line."""
 
-    def __init__(self, line_number: int, text: str, reason: str):
-        self.line_number, self.text, self.reason = line_number, text, reason
-        super().__init__(f"input line {line_number}: {text!r} {reason}; the answers before it are saved")
+    def __init__(self, line_number: int, message: str):
+        self.line_number = line_number
+        super().__init__(message)
 
 
 class LinePrompts:
@@ -55,18 +62,18 @@ class LinePrompts:
             self.stdout.write(answer + "\n")
         return answer
 
-    def _unusable(self, text: str, reason: str, ask_again: str) -> None:
+    def _unusable(self, error: str, ask_again: str, text: str, **values) -> None:
+        """`error` and `ask_again` are whole sentences with named placeholders (ready for gettext)."""
         if self.scripted:
-            raise UnusableAnswer(self.lines_read, text, reason)
-        self.stdout.write(ask_again + "\n")
+            raise UnusableAnswer(self.lines_read, error.format(line=self.lines_read, text=repr(text), **values))
+        self.stdout.write(ask_again.format(**values) + "\n")
 
     def _number(self, prompt: str, count: int) -> int:
         while True:
             text = self._line(prompt).strip()
             if text.isdigit() and 1 <= int(text) <= count:
                 return int(text) - 1
-            self._unusable(text, f"is not a number from 1 to {count}",
-                           f"Please answer with a number from 1 to {count}.")
+            self._unusable(NOT_A_NUMBER, ASK_NUMBER_AGAIN, text, count=count)
 
     def discard_typeahead(self) -> None:
         """Lines typed ahead are a script's next answers: keep them."""
@@ -86,8 +93,7 @@ class LinePrompts:
             value = read_truth(text)
             if value is not None:
                 return value
-            self._unusable(text, "is neither true nor false (true/false, yes/no, 1/2)",
-                           "Please answer true or false (also yes/no, 1/2).")
+            self._unusable(NOT_TRUE_OR_FALSE, ASK_TRUTH_AGAIN, text)
 
     def reveal(self) -> None:
         self._line("Press Enter to show the answer ")
