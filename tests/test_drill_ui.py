@@ -572,3 +572,19 @@ def test_enter_right_after_a_number_key_does_not_reveal_the_next_flashcard(monke
     assert keys_into(lambda: keys.press_a_key("Press any key"), "\rx") == "x"
     monkeypatch.setattr(keys, "_number_answered_at", float("-inf"))  # long after: Enter reveals
     assert keys_into(lambda: keys.press_a_key("Press any key"), "\r") == "\r"
+
+
+def test_first_answers_without_a_market_count_for_the_markets_whose_cards_they_are():
+    from datetime import UTC, datetime
+
+    from csdrill.drill.scheduling import Scheduler
+    from csdrill.store import Review
+
+    now = datetime(2026, 5, 4, 9, tzinfo=UTC)
+    with Store() as store:
+        for card_id, market in (("pool1-skl-1", "zz"), ("pool1-skl-2", None), ("yy-reg-1", "yy")):
+            review = Review("tester", card_id, "recall", 3, "choice", now, 1000, "new")
+            store.record_review(review, Scheduler().review(None, 3, now), market)
+        zz_keys = {("pool1-skl-1", "recall"), ("pool1-skl-2", "recall")}
+        assert store.introduced_in_market("tester", now, "zz", zz_keys) == zz_keys
+        assert store.introduced_in_market("tester", now, "yy", {("yy-reg-1", "recall")}) == {("yy-reg-1", "recall")}
