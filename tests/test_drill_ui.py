@@ -397,7 +397,7 @@ def test_line_mode_missed_card_comes_back_in_the_same_session(world, cli):
     assert [r.rating for r in log if r.card_id == first] == [1, 3]
     assert "again: you missed this one earlier in this session" in result.stdout
     assert re.search(r"missed and relearned\s*│\s*1", result.stdout)
-    assert re.search(r"cards reviewed\s*│\s*3", result.stdout)
+    assert re.search(r"reviewed\s*│\s*3", result.stdout)
     assert "saved 4 answers" in result.stdout
 
 

@@ -7,10 +7,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from csdrill.gaps import MASTERED_STABILITY_DAYS
+from csdrill.stats.figures import LEECH_LAPSES, is_mature
 
 IDLE_DAYS = 7  # no answer for a week: the habit is lost
-LEECH_LAPSES = 4  # as in `stats`: a card forgotten this often after it was learnt
 MANY_LEECHES = 3
 
 
@@ -97,7 +96,7 @@ def mastery_grid(memory_rows, library, users: list[str]) -> tuple[list[str], dic
         if card is None:
             continue
         met[(user, card.topic)] += 1
-        if state == "review" and (stability or 0) >= MASTERED_STABILITY_DAYS:
+        if is_mature(state, stability):
             mastered[(user, card.topic)] += 1
     topics = sorted({topic for _user, topic in met})
     grid = {

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-MASTERED_STABILITY_DAYS = 21.0  # as Anki's "mature": memory expected to last three weeks
+from csdrill.stats.figures import is_mature
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def cohort_mastery(memory_rows, library, cards: set[str] | None = None) -> list[
         key = (card.market, card.topic)
         learners.setdefault(key, set()).add(user)
         met[key] += 1
-        if state == "review" and (stability or 0) >= MASTERED_STABILITY_DAYS:
+        if is_mature(state, stability):
             mastered[key] += 1
     return [
         Mastery(market=m, topic=t, learners=len(learners[(m, t)]), cards_met=met[(m, t)],

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from csdrill.drill.questions import Outcome, Question
 from csdrill.drill.session import Summary
+from csdrill.ui.answer_diff import show_answer_diff
 from csdrill.ui.card_view import source_line
 
 TOPIC_LABELS = {"regulation": "Regulation", "etiquette": "Etiquette", "phrase": "Phrase",
@@ -88,6 +89,8 @@ def show_feedback(console: Console, question: Question, outcome: Outcome | None,
         else:
             console.print(Text.assemble(("✗ Not quite. ", "red bold"), ("Answer: ", "dim"),
                                         (question.answer, "green")))
+        if question.mode == "typed" and (outcome.note or not outcome.correct):
+            show_answer_diff(console, outcome.given, outcome.expected)
     if card.kind == "scenario" and card.why:
         console.print(Text.assemble(("Why: ", "dim"), card.why))
     if card.kind == "phrase":
@@ -110,7 +113,7 @@ def show_summary(console: Console, summary: Summary, interrupted: bool = False) 
                   show_header=False, title_justify="left")
     table.add_column(style="dim")
     table.add_column(justify="right")
-    for label, value in (("cards reviewed", summary.reviewed), ("right first time", summary.correct),
+    for label, value in (("reviewed", summary.reviewed), ("correct", summary.correct),
                          ("missed and relearned", summary.relearned), ("new learned", summary.new_learned),
                          ("due tomorrow", summary.due_tomorrow)):
         table.add_row(label, str(value))

@@ -1,4 +1,5 @@
-"""Issue 14: every built-in scenario can be read in Chinese, situation and options alike."""
+"""Every built-in card can be read in Chinese before it is answered: the front of every card that is not
+a phrase (`zh_prompt`), and scenario options that are instructions (`zh_options`)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,21 @@ QUOTE_MARKS = "\"'«»„“”‘’「『"
 
 
 @pytest.fixture(scope="module")
-def scenarios():
+def cards():
     result = load(include_builtin=True)
     assert result.problems == [], "\n".join(map(str, result.problems))
-    return [card for card in result.library.cards.values() if card.kind == "scenario"]
+    return list(result.library.cards.values())
+
+
+@pytest.fixture(scope="module")
+def scenarios(cards):
+    return [card for card in cards if card.kind == "scenario"]
+
+
+def test_every_card_but_phrases_has_its_front_in_chinese(cards):
+    missing = [card.id for card in cards if card.kind != "phrase" and not (card.zh_prompt and HAN.search(card.zh_prompt))]
+    assert missing == []
+    assert len([card for card in cards if card.kind != "phrase"]) > 600
 
 
 def test_every_scenario_has_its_situation_in_chinese(scenarios):
