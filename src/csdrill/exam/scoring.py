@@ -41,8 +41,9 @@ class Answer:
 
 
 def explanation_of(card) -> str:
-    """What teaches the point after a miss: a scenario's `why`, then the card's `explain`."""
-    parts = [getattr(card, "why", None), card.explain]
+    """What teaches the point after a miss: a scenario's `why`, a phrase's `use` (when to say it),
+    then the card's `explain`."""
+    parts = [getattr(card, "why", None), getattr(card, "use", None), card.explain]
     return " ".join(part.strip() for part in parts if part)
 
 

@@ -21,7 +21,7 @@ def show_intro(console: Console, quiz: Quiz, count: int, seed: int) -> None:
     if quiz.time_limit:
         line += f" · time limit {quiz.time_limit} min (unanswered questions count as wrong)"
     console.print(Text(line, style="dim"))
-    console.print(Text("No feedback until the end. Ctrl-C stops the exam "
+    console.print(Text("No feedback until the end. Ctrl-C, q or Esc stops the exam "
                        "(it is then recorded as incomplete).", style="dim"))
 
 
