@@ -1,4 +1,4 @@
-"""Local schema 3: every review and exam attempt carries a global id and what its replay needs."""
+"""Local schema 4: every review and exam attempt carries a global id and what its replay needs."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_upgrade_backs_up_then_gives_every_old_review_and_attempt_a_unique_id(mo
             assert old.schema_version == 2
 
     with Store() as store:
-        assert store.schema_version == 3
+        assert store.schema_version == store_module.LATEST == 4
         uids = [r[0] for r in store.db.execute("SELECT uid FROM reviews")]
         attempt_uids = [r[0] for r in store.db.execute("SELECT uid FROM exam_attempts")]
         unsent = store.db.execute("SELECT count(*) FROM reviews WHERE sent = 0").fetchone()[0]

@@ -34,7 +34,7 @@ def sync(env: dict, dsn: str, *extra: str) -> dict:
 def log(env: dict) -> list[tuple]:
     with sqlite3.connect(Path(env["CSDRILL_HOME"]) / "progress.db") as db:
         return db.execute("SELECT uid, user, card_id, direction, rating, mode, answered_at, duration_ms, "
-                          "state_before, answer, retention FROM reviews ORDER BY uid").fetchall()
+                          "state_before, answer, retention, market FROM reviews ORDER BY uid").fetchall()
 
 
 def card_states(env: dict) -> list[tuple]:
@@ -74,6 +74,7 @@ def test_two_machines_of_one_agent_end_with_the_same_log_state_and_due_cards(tea
     assert team_db.query("SELECT count(*), count(DISTINCT uid) FROM csdrill.reviews") == [(total, total)]
     # The desktop's answers keep the retention they were scheduled with, everywhere.
     assert sorted({row[10] for row in log(laptop)}) == [0.8, 0.9]
+    assert {row[11] for row in log(desktop)} == {"de"}  # the market, which the daily new-card limit counts by
 
 
 def test_replaying_one_machines_log_gives_the_state_its_quizzes_recorded(team_db, machines, builtin_content):

@@ -59,7 +59,8 @@ def exam(
     """Take a baseline exam: the quiz's questions, no feedback until the end, then score and what was missed.
 
     Every answer is saved at once. Exit 0 passed, 1 failed, 2 bad input, 130 interrupted
-    (Ctrl-C or end of input before the last question: recorded as incomplete, never as a score).
+    (Ctrl-C, q or Esc, or end of input before the last question: recorded as incomplete, never
+    as a score). In line mode a line that cannot be an answer stops the exam with exit 2.
     When a time limit runs out the exam ends and unanswered questions count as wrong.
     Piped input answers one line per question (option numbers, or the typed answer).
 
@@ -111,19 +112,15 @@ def exam(
 
 def _asker(prompts, console, total: int):
     """Show a question and return the graded Outcome; end of input becomes ExamInterrupted."""
-    from csdrill.drill.questions import grade_choice, grade_typed_answer
     from csdrill.exam.runner import ExamInterrupted
-    from csdrill.ui import quiz_view
     from csdrill.ui.prompts import EndOfInput
+    from csdrill.ui.quiz_loop import ask as ask_question
+    from csdrill.ui.quiz_loop import present
 
     def ask(number: int, question):
-        quiz_view.show_question(console, question, number, total, show_card_id=False)
+        present(prompts, console, question, number, total, show_card_id=False)
         try:
-            if question.mode == "choice":
-                if not prompts.shows_options_itself:
-                    quiz_view.show_options(console, question)
-                return grade_choice(question, prompts.choose(question.options))
-            return grade_typed_answer(question, prompts.typed(question.hint))
+            return ask_question(prompts, console, question)
         except EndOfInput:
             raise ExamInterrupted from None
 
@@ -202,21 +199,53 @@ def _check_line(result: dict) -> str:
 @app.command()
 def report(
     quiz: str = typer.Option(None, "--quiz", "-q", help="Only this quiz id."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or html."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+    output: Path = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write the report here (html; default: standard output)."),
+    users: Path = typer.Option(
+        None, "--users", metavar="FILE", help="Only these learners: a file with one name per line."),
+    idle_days: int = typer.Option(
+        7, "--idle-days", min=1, help="html: a learner with no activity for this many days is at risk."),
+    decks: list[Path] = DecksOption,
     local: bool = LocalOption,
 ) -> None:
-    """Every user's latest and best exam result: the team database's with CSDRILL_TEAM_DB, else this machine's."""
+    """Every user's latest and best exam result: the team database's with CSDRILL_TEAM_DB, else this machine's.
+
+    --format html writes one self-contained page for trainers (open it in a browser, mail it, print it
+    on A4): exam pass rates per quiz and over time, a learners × topics mastery heat map, the top
+    knowledge gaps with each card's question, answer and source, learners at risk, and activity per day.
+    The page reads this machine's progress file (with CSDRILL_TEAM_DB set, add --local).
+    """
+    from csdrill.exam.results import team_report
+    from csdrill.team.conninfo import team_dsn
     from csdrill.team.progress import open_progress
 
     fmt = "json" if as_json else fmt
-    if fmt not in ("table", "csv", "json"):
-        raise UsageError(f"unknown format '{fmt}'; formats: table, csv, json")
-    with open_progress(local) as progress:
-        rows = progress.report(quiz)
+    if fmt not in ("table", "csv", "json", "html"):
+        raise UsageError(f"unknown format '{fmt}'; formats: table, csv, json, html")
+    if fmt == "html" and not local and team_dsn():
+        raise UsageError("the html report reads this machine's progress file, not the team database yet: "
+                         "add --local")
+    from csdrill.cli.gaps import read_cohort
+
+    cohort = read_cohort(users)
+    with open_progress(local or fmt == "html") as progress:
+        if fmt == "html":
+            attempts = progress.store.attempts(quiz_id=quiz, complete_only=True)
+            if cohort is not None:
+                attempts = [a for a in attempts if a["user"] in set(cohort)]
+            rows = team_report(attempts)
+            page = _html_report(progress.store, rows, attempts, cohort, idle_days, decks)
+        else:
+            rows = progress.report(quiz)
+            if cohort is not None:
+                rows = [r for r in rows if r["user"] in set(cohort)]
     columns = ("quiz", "user", "attempts", "latest_score", "latest_passed", "latest_at", "best_score",
                "best_passed", "best_at", "pass_mark")
-    if fmt == "json":
+    if fmt == "html":
+        _write_page(page, output)
+    elif fmt == "json":
         print_json(rows)
     elif fmt == "csv":
         import csv
@@ -230,3 +259,40 @@ def report(
 
         shown = ("quiz", "user", "attempts", "latest_score", "latest_passed", "latest_at", "best_score")
         stdout().print(rows_table("Exam results: latest and best per user", rows, shown))
+
+
+def _html_report(store, rows, attempts, cohort, idle_days: int, decks) -> str:
+    from csdrill.cli.options import load_content
+    from csdrill.cli.quiz import now_utc
+    from csdrill.cohort import build_report
+    from csdrill.gaps import rank_gaps, read_tallies
+    from csdrill.report_page import render
+    from csdrill.store import from_db, to_db
+
+    library = load_content(decks).library
+    now = now_utc()
+    report = build_report(store.db, library, rows, attempts, now, from_db, to_db, users=cohort, idle_days=idle_days)
+    tallies, wrong, _memories = read_tallies(store.db, None, cohort, to_db)
+    gaps = rank_gaps(tallies, wrong, library, limit=10)
+    return render(report, gaps, library, rows)
+
+
+def _write_page(page: str, output: Path | None) -> None:
+    """Whole or not at all: a half-written report must never replace a good one."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(page)
+        return
+    import os
+    import tempfile
+
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or ".")
+        with os.fdopen(handle, "w", encoding="utf-8") as target:
+            target.write(page)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # a page to share, not mkstemp's private 0600
+        os.replace(temporary, output)
+    except OSError as err:
+        raise UsageError(f"cannot write {output}: {err.strerror or err}") from None
+    print(f"wrote {output}", file=sys.stderr)

@@ -1,7 +1,7 @@
 """This machine's side of a sync: the SQLite queries on the progress store that the sync needs.
 
 Kept apart from store.py (the quiz's store) so a sync never changes how a quiz records an answer; the
-tables and columns are store.py's migration 3.
+tables and columns are store.py's migration 4.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 from csdrill.drill.replay import CardState, LoggedReview, replay
 from csdrill.store import Store, from_db, to_db
 
-REVIEW_FIELDS = "uid, user, card_id, direction, rating, mode, answered_at, duration_ms, state_before, answer, retention"
+REVIEW_FIELDS = ("uid, user, card_id, direction, rating, mode, answered_at, duration_ms, state_before, answer, "
+                 "retention, market")
 ATTEMPT_FIELDS = ("uid, user, quiz_id, quiz_hash, seed, status, started_at, finished_at, score, pass_mark, passed, "
                   "by_topic, answers")
 
@@ -89,7 +90,7 @@ def add_pulled(store: Store, team: str, rows: list[tuple], cursors: dict[str, st
     try:
         before = db.total_changes
         db.executemany(
-            f"INSERT OR IGNORE INTO reviews ({REVIEW_FIELDS}, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            f"INSERT OR IGNORE INTO reviews ({REVIEW_FIELDS}, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             rows)
         added = db.total_changes - before
         if added:

@@ -17,7 +17,7 @@ DEFAULT_ROLE_PREFIX = "csdrill"
 ROLE_KINDS = ("agent", "trainer")
 
 REVIEW_COLUMNS = ("uid", "agent", "card_id", "direction", "rating", "mode", "answered_at", "duration_ms",
-                  "state_before", "answer", "retention")
+                  "state_before", "answer", "retention", "market")
 ATTEMPT_COLUMNS = ("uid", "agent", "quiz_id", "quiz_hash", "seed", "status", "started_at", "finished_at",
                    "score", "pass_mark", "passed", "by_topic", "answers")
 ATTEMPT_UPDATABLE = ("status", "finished_at", "score", "passed", "by_topic", "answers")
@@ -40,6 +40,7 @@ MIGRATIONS: list[tuple[int, str]] = [
             state_before text NOT NULL,
             answer text,
             retention double precision,
+            market text,
             received_at timestamptz NOT NULL DEFAULT now(),
             -- The transaction that added the row: a pull asks for rows from transactions not finished
             -- at its last pull (pg_snapshot_xmin), so a row committed late is never skipped.
@@ -80,7 +81,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         GRANT SELECT ON csdrill.settings, csdrill.migrations TO {agent}, {trainer};
         GRANT SELECT ON csdrill.reviews, csdrill.attempts TO {agent}, {trainer};
         GRANT INSERT (uid, agent, card_id, direction, rating, mode, answered_at, duration_ms, state_before,
-                      answer, retention) ON csdrill.reviews TO {agent}, {trainer};
+                      answer, retention, market) ON csdrill.reviews TO {agent}, {trainer};
         GRANT INSERT (uid, agent, quiz_id, quiz_hash, seed, status, started_at, finished_at, score, pass_mark,
                       passed, by_topic, answers) ON csdrill.attempts TO {agent}, {trainer};
         GRANT UPDATE (status, finished_at, score, passed, by_topic, answers) ON csdrill.attempts

@@ -102,7 +102,7 @@ def _pull(conn, store: Store, team: str, users: list[str], batch: int, result: S
             rows.execute(
                 "SELECT r.uid::text, r.agent, r.card_id, r.direction, r.rating, r.mode, "
                 "to_char(r.answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), r.duration_ms, "
-                "r.state_before, r.answer, r.retention "
+                "r.state_before, r.answer, r.retention, r.market "
                 "FROM csdrill.reviews AS r JOIN unnest(%s::text[], %s::xid8[]) AS c(agent, since) "
                 "ON r.agent = c.agent AND r.txid >= c.since WHERE r.txid <> ALL(%s::xid8[])",
                 (users, since, ours))
@@ -122,7 +122,8 @@ def _push_reviews(conn, store: Store, team: str, users: list[str], batch: int, r
         with conn.transaction():
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_reviews (uid uuid, agent text, card_id text, "
                          "direction text, rating smallint, mode text, answered_at timestamptz, duration_ms integer, "
-                         "state_before text, answer text, retention double precision) ON COMMIT DELETE ROWS")
+                         "state_before text, answer text, retention double precision, market text) "
+                         "ON COMMIT DELETE ROWS")
             with conn.cursor() as cur:
                 with cur.copy(f"COPY incoming_reviews ({columns}) FROM STDIN") as copy:
                     for row in rows:
