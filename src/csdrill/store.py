@@ -95,6 +95,31 @@ MIGRATIONS: list[tuple[int, str]] = [
         ALTER TABLE reviews ADD COLUMN market TEXT;
         """,
     ),
+    # A team database (csdrill.team) merges the logs of many machines: every review and attempt gets a
+    # global id (128 random bits as hex, like uuid4().hex) when it is recorded — from a trigger, so no
+    # writer can forget it — and each review the desired retention it was scheduled with (the replay
+    # needs it; NULL for older rows means the default). `sent` / `sent_status` say what the team database
+    # already has; team_sync holds this machine's sync cursors.
+    (
+        4,
+        """
+        ALTER TABLE reviews ADD COLUMN uid TEXT;
+        ALTER TABLE reviews ADD COLUMN retention REAL;
+        ALTER TABLE reviews ADD COLUMN sent INTEGER NOT NULL DEFAULT 0;
+        UPDATE reviews SET uid = lower(hex(randomblob(16)));
+        CREATE UNIQUE INDEX reviews_by_uid ON reviews (uid);
+        CREATE INDEX reviews_unsent ON reviews (user, id) WHERE sent = 0;
+        CREATE TRIGGER reviews_get_uid AFTER INSERT ON reviews WHEN NEW.uid IS NULL BEGIN
+            UPDATE reviews SET uid = lower(hex(randomblob(16))) WHERE id = NEW.id; END;
+        ALTER TABLE exam_attempts ADD COLUMN uid TEXT;
+        ALTER TABLE exam_attempts ADD COLUMN sent_status TEXT;
+        UPDATE exam_attempts SET uid = lower(hex(randomblob(16)));
+        CREATE UNIQUE INDEX exam_attempts_by_uid ON exam_attempts (uid);
+        CREATE TRIGGER exam_attempts_get_uid AFTER INSERT ON exam_attempts WHEN NEW.uid IS NULL BEGIN
+            UPDATE exam_attempts SET uid = lower(hex(randomblob(16))) WHERE id = NEW.id; END;
+        CREATE TABLE team_sync (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    ),
 ]
 LATEST = MIGRATIONS[-1][0]
 
@@ -145,10 +170,12 @@ class Review:
     duration_ms: int | None
     state_before: str
     answer: str | None = None
+    retention: float | None = None  # the desired retention it was scheduled with (None: the default; schema 4)
 
     def to_dict(self) -> dict:
         data = self.__dict__.copy()
         data["answered_at"] = to_db(self.answered_at)
+        del data["retention"]  # `reviews --json` keeps its keys; the replay reads retention from the store
         return data
 
 
@@ -223,9 +250,8 @@ class Store:
                 if self.db.execute("PRAGMA user_version").fetchone()[0] >= number:
                     self.db.execute("ROLLBACK")
                     continue
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                for statement in _statements(sql):
+                    self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number}")
                 self.db.execute("COMMIT")
             except BaseException:
@@ -313,6 +339,8 @@ class Store:
                   to_db(review.answered_at), review.duration_ms, review.state_before, review.answer)
         if market is not None:  # the column is NULL by default: older callers need not know it
             columns, values = columns + ", market", (*values, market)
+        if review.retention is not None:  # likewise (schema 4); the uid comes from a trigger
+            columns, values = columns + ", retention", (*values, review.retention)
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute(
@@ -442,6 +470,18 @@ class Store:
             record["passed"] = None if record["passed"] is None else bool(record["passed"])
             out.append(record)
         return out
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration, split where SQLite says one ends (a trigger body holds `;`)."""
+    statements, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending)
+            pending = ""
+    return statements
 
 
 def _memory(row) -> Memory:

@@ -133,6 +133,8 @@ def quiz(
         session = Session(store, Scheduler(retention), user, items, now_utc, market=code)
         interrupted, _ended = run_session(session, queue.items, cards, mode, prompts, console, rng,
                                           learn_ahead=timedelta(minutes=learn_ahead))
+    from csdrill.team.autosync import sync_after_session
+    sync_after_session(user)  # team database (CSDRILL_TEAM_DB): send the answers; never fails the session
     if interrupted:
         raise typer.Exit(130)
 

@@ -58,6 +58,7 @@ class Session:
             mode=question.mode, answered_at=now,
             duration_ms=max(0, int((now - asked_at).total_seconds() * 1000)),
             state_before=before.state if before else "new", answer=outcome.given,
+            retention=self.scheduler.desired_retention,
         )
         self.store.record_review(review, after, self.market)
         self.memories[item.key] = after
