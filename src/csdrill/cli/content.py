@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 import typer
@@ -160,7 +162,7 @@ def lint(
 
     targets = list(paths or [])
     for target in targets:
-        if not target.exists():
+        if not os.path.lexists(target):  # a broken link is there, and lint says what is wrong with it
             raise UsageError(f"no such file or folder: {target}")
     result = load(extra_deck_dirs(decks) + targets, use_cache=False)  # lint always parses
     problems = result.problems
@@ -180,5 +182,10 @@ def lint(
 
 
 def _inside(shown: str, targets: list[Path]) -> bool:
-    path = Path(shown).resolve()
-    return any(path == t.resolve() or t.resolve() in path.parents for t in targets)
+    """Whether a problem's file is one of the targets or in one, as written or where links lead."""
+    paths = [Path(os.path.abspath(shown))]
+    folders = [Path(os.path.abspath(t)) for t in targets]
+    with contextlib.suppress(OSError, RuntimeError):  # a link loop leads nowhere
+        paths.append(paths[0].resolve())
+        folders += [t.resolve() for t in targets]
+    return any(path == t or t in path.parents for path in paths for t in folders)
