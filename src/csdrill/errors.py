@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 
@@ -13,25 +14,42 @@ class StateError(Exception):
     """The progress database cannot be used (corrupt, locked, unwritable): exit 2."""
 
 
+def _say(message: str) -> None:
+    """One message on stderr; nothing in it can act on the terminal, and a failing stderr is ignored."""
+    from csdrill.safe_text import visible
+
+    with contextlib.suppress(OSError, ValueError):
+        print(visible(message), file=sys.stderr)
+
+
 def report_and_exit(err: Exception) -> None:
+    import sqlite3
+
     from csdrill.content.problems import ContentError
 
     if isinstance(err, ContentError):
         for problem in err.problems:
-            print(problem, file=sys.stderr)
+            _say(str(problem))
         count = len(err.problems)
-        print(
+        _say(
             f"csdrill: {count} problem{'s' if count != 1 else ''} in the decks; "
-            "fix them (see `csdrill lint`) and try again",
-            file=sys.stderr,
+            "fix them (see `csdrill lint`) and try again"
         )
         sys.exit(2)
     if isinstance(err, (UsageError, StateError)):
-        print(f"csdrill: {err}", file=sys.stderr)
+        _say(f"csdrill: {err}")
         sys.exit(2)
-    print(
+    if isinstance(err, sqlite3.Error):  # raised outside the store's own guard: still the database's fault
+        _say(f"csdrill: the progress database cannot be used: {err}")
+        sys.exit(2)
+    if isinstance(err, OSError):
+        if err.filename:
+            _say(f"csdrill: {err.filename}: {err.strerror or err}")
+        else:  # no file named: the write that failed is standard output's (e.g. a full disk)
+            _say(f"csdrill: cannot write to standard output: {err.strerror or err}")
+        sys.exit(2)
+    _say(
         f"csdrill: internal error: {type(err).__name__}: {err}\n"
-        "Please report this; set CSDRILL_DEBUG=1 to see the traceback.",
-        file=sys.stderr,
+        "Please report this; set CSDRILL_DEBUG=1 to see the traceback."
     )
     sys.exit(1)

@@ -43,15 +43,64 @@ def _root(
 from csdrill.cli import content, exam, export, quiz, stats  # noqa: E402,F401
 
 
+def _guard_commands(typer_app: typer.Typer) -> None:
+    from csdrill.cli.streams import guard_broken_pipe
+
+    for command in typer_app.registered_commands:
+        command.callback = guard_broken_pipe(command.callback)
+    for group in typer_app.registered_groups:
+        _guard_commands(group.typer_instance)
+
+
+def _check_user_argument(args: list[str]) -> None:
+    """A --user given as bytes this system's encoding cannot decode is refused before it is stored."""
+    from csdrill.errors import UsageError
+    from csdrill.safe_text import visible
+
+    for index, arg in enumerate(args):
+        if arg in ("--user", "-u") and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--user="):
+            value = arg[len("--user="):]
+        elif arg.startswith("-u") and not arg.startswith("--") and len(arg) > 2:
+            value = arg[2:]
+        else:
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(
+                f"the user name '{visible(value)}' has bytes that are not valid text in this system's "
+                "encoding (UTF-8); give the name in UTF-8"
+            ) from None
+
+
 def main() -> None:
     """Run the CLI; content and state errors become a message and exit 2, never a traceback."""
+    from csdrill.cli import streams
     from csdrill.errors import report_and_exit
 
+    stdout_was_closed = streams.plug_closed_descriptors()
+    streams.tolerate_encodings()
+    _guard_commands(app)
     try:
-        app()  # usage errors exit 2 and Ctrl-C exits 130 inside typer itself
+        try:
+            if stdout_was_closed:
+                from csdrill.errors import UsageError
+
+                raise UsageError("standard output is closed, so nothing could be shown; "
+                                 "redirect it to a file or /dev/null instead of closing it")
+            _check_user_argument(sys.argv[1:])
+            app()  # usage errors exit 2 and Ctrl-C exits 130 inside typer itself
+        finally:
+            streams.flush_stdout()
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         sys.exit(130)
+    except streams.OutputGone:
+        streams.end_as_broken_pipe()
+    except BrokenPipeError:  # at the final flush
+        streams.end_as_broken_pipe()
     except Exception as err:
         if os.environ.get("CSDRILL_DEBUG"):
             raise

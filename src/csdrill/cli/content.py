@@ -41,6 +41,7 @@ def markets(decks: list[Path] = DecksOption, as_json: bool = JsonOption) -> None
         return
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     from csdrill.ui.console import stdout
 
@@ -56,8 +57,8 @@ def markets(decks: list[Path] = DecksOption, as_json: bool = JsonOption) -> None
     for row in rows:
         name = row["name"] + (" (pool)" if row["pool"] else "")
         counts = row["cards"]
-        table.add_row(
-            row["code"], name, ", ".join(row["languages"]),
+        table.add_row(  # names come from markets.yaml files: shown literally, never as markup
+            Text(row["code"]), Text(name), Text(", ".join(row["languages"])),
             *(str(counts[t]) for t in TOPICS), str(counts["total"]),
         )
     stdout().print(table)
@@ -84,14 +85,15 @@ def list_decks(
         print_json(rows)
         return
     from rich.table import Table
+    from rich.text import Text
 
     from csdrill.ui.console import stdout
 
     table = Table(title="csdrill decks", title_justify="left")
     for column in ("deck", "market", "topic", "cards", "file"):
         table.add_column(column, justify="right" if column == "cards" else "left")
-    for row in rows:
-        table.add_row(row["deck"], row["market"], row["topic"], str(row["cards"]), row["file"])
+    for row in rows:  # literal text: a file name may contain [brackets]
+        table.add_row(*(Text(str(row[c])) for c in ("deck", "market", "topic", "cards", "file")))
     stdout().print(table)
 
 
