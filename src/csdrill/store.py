@@ -145,6 +145,7 @@ def to_db(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SHORT_YEAR = re.compile(r"^(\d{1,3})-")
 
 
@@ -412,7 +413,9 @@ class Store:
         """When this user's first answer up to `until` was given, None if there is none."""
         row = self.db.execute("SELECT min(answered_at) FROM reviews WHERE user = ? AND answered_at <= ?",
                               (user, to_db(until))).fetchone()
-        return from_db(row[0])
+        first = from_db(row[0])
+        # An older csdrill let CSDRILL_NOW date answers in year 1; calendars start no earlier than 1970.
+        return None if first is None else max(first, _EPOCH)
 
     def tally_answers(self, user: str, starts: list[datetime], until: datetime, cards: set[str] | None = None,
                       ) -> tuple[list[tuple[int, int, int, int]], dict[tuple[str, str], int]]:

@@ -104,6 +104,9 @@ def resolve_market(library, code: str, allow_pool: bool = False) -> str:
     code = code.strip().lower()
     if code not in library.markets:
         choices = sorted(c for c, m in library.markets.items() if allow_pool or not m.pool)
+        if not choices:
+            raise UsageError(f"unknown market '{code}': no markets are defined; add a markets.yaml to your deck "
+                             "folder, or leave CSDRILL_BUILTIN unset to use the built-in markets")
         raise UsageError(
             f"unknown market '{code}'{did_you_mean(code, choices)}; markets: {', '.join(choices)}"
         )
