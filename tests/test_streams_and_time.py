@@ -146,7 +146,7 @@ def test_undecodable_bytes_in_the_user_name_are_refused_clearly(decks):
                                 input=b"1\n", capture_output=True, env=env, timeout=60)
         assert result.returncode == 2, result.stderr
         assert_no_internal_error(result)
-        assert b"the user name 'ana\\xff' has bytes that are not valid text" in result.stderr
+        assert b"--user 'ana\\xff' has bytes that are not valid UTF-8 text" in result.stderr
     env_bytes = {k.encode(): v.encode() for k, v in env.items()}
     env_bytes[b"CSDRILL_USER"] = b"ana\xff"
     result = subprocess.run([sys.executable, "-m", "csdrill", *QUIZ], input=b"1\n", capture_output=True,

@@ -118,17 +118,30 @@ def busy_timeout_ms() -> int:
     return int(seconds * 1000)
 
 
+def check_user_name(name: str, given_as: str) -> str:
+    """The name, or UsageError when it has undecodable bytes or control characters.
+
+    A user name is printed in reports and stored for good: bytes that are no text cannot be stored,
+    and a control character (an escape sequence) would act on every terminal that shows it.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"{given_as} '{visible(name)}' has bytes that are not valid UTF-8 text; give the name in UTF-8"
+        ) from None
+    if visible(name) != name:
+        raise UsageError(
+            f"{given_as} '{visible(name)}' has control characters; use letters, digits and punctuation"
+        )
+    return name
+
+
 def default_user() -> str:
     """CSDRILL_USER, else the login name."""
     env = os.environ.get("CSDRILL_USER", "").strip()
     if env:
-        try:
-            env.encode("utf-8")
-        except UnicodeEncodeError:
-            raise UsageError(
-                f"CSDRILL_USER '{visible(env)}' has bytes that are not valid UTF-8 text; set it in UTF-8"
-            ) from None
-        return env
+        return check_user_name(env, "CSDRILL_USER")
     try:
         import getpass
 
@@ -494,8 +507,14 @@ class Store:
         for row in cursor:
             record = dict(zip(names, row, strict=True))
             record["user"] = visible(record["user"])
-            record["by_topic"] = json.loads(record["by_topic"])
-            record["answers"] = _visible_texts(json.loads(record["answers"]))
+            try:
+                record["by_topic"] = json.loads(record["by_topic"])
+                record["answers"] = _visible_texts(json.loads(record["answers"]))
+            except ValueError as err:
+                raise StateError(
+                    f"the progress database {self.path} has a damaged exam attempt (number {record['id']}: "
+                    f"{err}); back the database up, then delete that row or move the database aside"
+                ) from None
             record["passed"] = None if record["passed"] is None else bool(record["passed"])
             out.append(record)
         return out

@@ -53,26 +53,20 @@ def _guard_commands(typer_app: typer.Typer) -> None:
 
 
 def _check_user_argument(args: list[str]) -> None:
-    """A --user given as bytes this system's encoding cannot decode is refused before it is stored."""
-    from csdrill.errors import UsageError
-    from csdrill.safe_text import visible
-
+    """A --user that could not be stored or shown safely is refused before anything runs."""
+    names = []
     for index, arg in enumerate(args):
         if arg in ("--user", "-u") and index + 1 < len(args):
-            value = args[index + 1]
+            names.append(args[index + 1])
         elif arg.startswith("--user="):
-            value = arg[len("--user="):]
+            names.append(arg[len("--user="):])
         elif arg.startswith("-u") and not arg.startswith("--") and len(arg) > 2:
-            value = arg[2:]
-        else:
-            continue
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise UsageError(
-                f"the user name '{visible(value)}' has bytes that are not valid text in this system's "
-                "encoding (UTF-8); give the name in UTF-8"
-            ) from None
+            names.append(arg[2:])
+    if names:
+        from csdrill.store import check_user_name  # only then: the store is not light to import
+
+        for name in names:
+            check_user_name(name, "--user")
 
 
 def main() -> None:

@@ -34,11 +34,16 @@ def _console_class():
     return SafeConsole
 
 
+def safe_console(**options):
+    """A Rich Console with these options that shows control characters in text as visible escapes."""
+    return _console_class()(**options)
+
+
 @cache
 def stdout():
-    return _console_class()(highlight=False)
+    return safe_console(highlight=False)
 
 
 @cache
 def stderr():
-    return _console_class()(stderr=True, highlight=False)
+    return safe_console(stderr=True, highlight=False)
