@@ -169,7 +169,8 @@ def lint(
     for target in targets:
         if not os.path.lexists(target):  # a broken link is there, and lint says what is wrong with it
             raise UsageError(f"no such file or folder: {target}")
-    result = load(extra_deck_dirs(decks) + targets, use_cache=False)  # lint always parses
+    markets_files = [m for m in map(_nearest_markets_file, targets) if m]
+    result = load(extra_deck_dirs(decks) + markets_files + targets, use_cache=False)  # lint always parses
     problems = result.problems
     if targets:
         problems = [p for p in problems if _inside(p.location.path, targets)]
@@ -184,6 +185,17 @@ def lint(
         print(summary, file=sys.stderr)
     if problems:
         raise typer.Exit(1)
+
+
+def _nearest_markets_file(target: Path) -> Path | None:
+    """The markets.yaml of the folder a linted file or folder is in, or of the nearest folder above it,
+    so a deck linted alone is checked against the markets its folder defines."""
+    folder = Path(os.path.abspath(target if target.is_dir() else target.parent))
+    for candidate in (folder, *folder.parents):
+        for name in ("markets.yaml", "markets.yml"):
+            if (candidate / name).is_file():
+                return candidate / name
+    return None
 
 
 def _inside(shown: str, targets: list[Path]) -> bool:

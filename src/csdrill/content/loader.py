@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import gc
 import os
+import re
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +34,32 @@ def builtin_root() -> Path:
     if (bundled / "decks").is_dir():
         return bundled
     return package.parent.parent
+
+
+def checkout_root(path: Path) -> Path | None:
+    """The csdrill source checkout whose decks/ or quizzes/ `path` is in, or None.
+
+    A trainer who follows decks/README.md edits a checkout's decks/ while the installed csdrill
+    carries its own copy in site-packages: content from the checkout must replace that copy, or
+    every card would clash with itself and a new market would be unknown.
+    """
+    try:
+        full = path.resolve()
+    except (OSError, RuntimeError):
+        return None
+    for folder in (full, *full.parents):
+        if (folder / "decks" / "markets.yaml").is_file() and _is_csdrill_project(folder / "pyproject.toml"):
+            content = (folder / "decks", folder / "quizzes")
+            return folder if any(c == full or c in full.parents for c in content) else None
+    return None
+
+
+def _is_csdrill_project(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r'^name\s*=\s*"csdrill"', text, re.MULTILINE) is not None
 
 
 def extra_deck_dirs(cli_dirs=()) -> list[Path]:
@@ -274,7 +301,8 @@ def _load(extra_dirs, include_builtin: bool | None, today: date, use_cache: bool
     if include_builtin is None:
         include_builtin = builtin_enabled()
     if include_builtin:
-        root = builtin_root()
+        checkouts = (checkout_root(Path(extra)) for extra in extra_dirs)
+        root = next((found for found in checkouts if found), None) or builtin_root()
         paths += yaml_files(root / "decks", problems) + yaml_files(root / "quizzes", problems)
     for extra in extra_dirs:
         if not os.path.lexists(extra):
