@@ -23,8 +23,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        # Paths and quoted values come from outside: nothing in them may act on a terminal.
-        return visible(f"{self.location}: {self.message}")
+        # Paths and quoted values come from outside: nothing in them may act on a terminal, and a
+        # quoted value with a line break must not split the one line a problem takes.
+        return visible(f"{self.location}: {self.message}").replace("\n", "\\n")
 
     def to_dict(self) -> dict:
         loc = self.location
