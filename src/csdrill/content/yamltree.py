@@ -188,13 +188,12 @@ class _Builder:
                 )
             )
 
-    def _text(self, value: str) -> str:
-        return value if self.clean else visible(value)
-
     def build(self, node, depth: int):
         self._spend(node, depth)
         if isinstance(node, yaml.ScalarNode):
-            return None if node.tag == _NULL else self._text(node.value)
+            if node.tag == _NULL:
+                return None
+            return node.value if self.clean else visible(node.value)
         if isinstance(node, yaml.SequenceNode):
             seq = Seq()
             seq.path, seq.mark, seq.item_marks = self.path, node.start_mark, []
@@ -217,7 +216,7 @@ class _Builder:
                 raise YamlProblem(
                     Problem(_loc(self.path, key_node.start_mark), "mapping keys must be plain text")
                 )
-            key = self._text(key_node.value)
+            key = key_node.value if self.clean else visible(key_node.value)
             if key in out.key_marks:
                 first = out.key_marks[key]
                 raise YamlProblem(
