@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -153,3 +154,15 @@ def test_undecodable_bytes_in_the_user_name_are_refused_clearly(decks):
                             env=env_bytes, timeout=60)
     assert result.returncode == 2, result.stderr
     assert b"CSDRILL_USER 'ana\\xff' has bytes that are not valid UTF-8 text" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["csv", "anki"])
+def test_export_onto_a_pipe_or_device_is_refused_and_leaves_it_alone(cli, decks, tmp_path, kind):
+    """An export is written beside its target and renamed over it: over a device node that would
+    replace the device itself (as root, /dev/full became a regular file)."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = cli("export", kind, "-o", str(fifo))
+    assert result.returncode == 2, result.stderr
+    assert f"cannot write {fifo}: it is a device or pipe, not a file" in result.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
