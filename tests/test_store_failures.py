@@ -203,3 +203,17 @@ def test_full_disk_leaves_no_half_written_cache_entry(decks, tmpfs):
     result = run_cli("decks", "--decks", str(decks), env={"CSDRILL_HOME": str(home)})
     assert result.returncode == 0, result.stderr
     assert list((home / "cache").iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe", "looping link"])
+def test_something_else_where_the_database_should_be_is_named(isolated_home, kind):
+    db = isolated_home / "progress.db"
+    if kind == "folder":
+        db.mkdir()
+    elif kind == "pipe":
+        os.mkfifo(db)
+    else:
+        db.symlink_to(db.name)
+    result = run_cli("reviews", timeout=30)  # a pipe must not block the open
+    assert_state_failure(result)
+    assert f"the progress database {db} is a" in result.stderr and "not a database file" in result.stderr

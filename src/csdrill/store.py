@@ -199,6 +199,7 @@ class Store:
         self.busy_timeout_ms = busy_timeout_ms()
         try:
             self.home.mkdir(parents=True, exist_ok=True)
+            self._check_is_file()
             self.db = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None)
             self.db.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
             self._enable_wal()
@@ -208,6 +209,19 @@ class Store:
             raise self._explain(err) from None
         except OSError as err:
             raise StateError(f"cannot create the progress folder {self.home}: {err.strerror}") from None
+
+    def _check_is_file(self) -> None:
+        """A folder, pipe or broken link where the database should be is named as such (SQLite says
+        only "unable to open", or blocks on a pipe)."""
+        if not os.path.lexists(self.path) or self.path.is_file():
+            return
+        what = "a folder" if self.path.is_dir() else "a broken or looping link" if self.path.is_symlink() \
+            else "a pipe, device or other special file"
+        raise StateError(
+            f"the progress database {self.path} is {what}, not a database file. Move it aside "
+            f"(e.g. `mv {self.path} {self.path}.broken`) and csdrill starts a new one, "
+            "or set CSDRILL_HOME to use another folder."
+        )
 
     def _enable_wal(self) -> None:
         # Switching a new file to WAL needs a lock that SQLite does not wait for through the busy
