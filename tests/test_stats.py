@@ -182,11 +182,6 @@ def stats_json(cli, world, *args):
     return json.loads(result.stdout)
 
 
-def mean_recall(memories, keys):
-    values = [Scheduler(0.9).retrievability(memories[key], NOW) for key in keys]
-    return sum(values) / len(values)
-
-
 def test_every_json_figure_for_a_known_history(cli, world, history):
     data = stats_json(cli, world)
     assert data["user"] == "tester"
@@ -201,17 +196,21 @@ def test_every_json_figure_for_a_known_history(cli, world, history):
     # Only zz was drilled (pool1 cards come with it); yy was never touched.
     [zz] = data["markets"]
     assert (zz["code"], zz["name"], zz["seen"], zz["total"]) == ("zz", "Zedland", 5, 6)
-    all_keys = list(history)
-    assert zz["mastery"] == pytest.approx(mean_recall(history, all_keys))
-    expected_topics = {}
-    for topic, total in (("regulation", 1), ("phrase", 1), ("scenario", 1), ("skill", 3)):
-        keys = [k for k in all_keys if TOPIC[k[0]] == topic]
-        expected_topics[topic] = {"seen": len({k[0] for k in keys}), "total": total,
-                                  "mastery": pytest.approx(mean_recall(history, keys))}
+    # Mastered: the two skill cards, reviewed Good for weeks (stability 75 and 23 days). Not REG (a leech,
+    # stability 0.3), SCN (relearning), the phrase (13.5 days) nor its produce side (failed today).
+    assert {key for key, memory in history.items() if memory.stability >= 21} == {(SKA, "recall"), (SKB, "recall")}
+    assert zz["mastery"] == pytest.approx(2 / 6)
+    expected_topics = {
+        "regulation": {"seen": 1, "total": 1, "mastery": 0.0},
+        "phrase": {"seen": 1, "total": 1, "mastery": 0.0},
+        "scenario": {"seen": 1, "total": 1, "mastery": 0.0},
+        "skill": {"seen": 2, "total": 3, "mastery": 1.0},
+    }
     assert zz["topics"] == expected_topics
     assert list(zz["topics"]) == ["regulation", "phrase", "scenario", "skill"]  # the house topic order
     assert data["topics"] == expected_topics
-    assert data["cards"] == {"seen": 5, "total": 6, "mastery": pytest.approx(mean_recall(history, all_keys))}
+    assert data["cards"] == {"seen": 5, "total": 6, "mastery": pytest.approx(2 / 6)}
+    assert data["mastered_stability_days"] == 21
 
     # Forecast: every card_state row on its UTC day, overdue ones (SCN in relearning) on day 0.
     due = Counter(max(0, (m.due.date() - TODAY).days) for m in history.values())
@@ -375,3 +374,87 @@ def test_days_are_calendar_days_in_the_local_time_zone(world):
     utc = compute_stats(summarise(reviews, now, tz=UTC), {}, library, now, tz=UTC)
     assert (utc.reviews.today, utc.reviews.last_7_days) == (0, 1)
     assert (utc.streak.current, utc.streak.reviewed_today) == (1, False)
+
+
+# --- Honest figures: mastery and "due tomorrow" ----------------------------------------------------
+
+TWELVE_FACTS = "deck: zz-facts\ntitle: Twelve facts\nmarket: zz\ntopic: skill\ncards:\n" + "".join(
+    f"  - id: zz-skl-{n:02}\n    q: Question {n}?\n    a: Answer {n}\n" for n in range(12))
+TWELVE = [(f"zz-skl-{n:02}", "recall") for n in range(12)]
+
+
+def test_mastery_after_a_session_with_7_of_12_wrong_is_not_high(cli, world):
+    write(world, "facts.yaml", TWELVE_FACTS)
+    scheduler = Scheduler()
+    with Store() as store:
+        for days_ago in (120, 100, 60):  # learnt well: every card remembered for weeks
+            for card_id, direction in TWELVE:
+                answer(store, scheduler, card_id, direction, GOOD, NOW - timedelta(days=days_ago))
+    before = stats_json(cli, world, "--market", "zz")["topics"]["skill"]
+    assert before["mastery"] == 1.0
+
+    with Store() as store:  # today: 7 of 12 forgotten, 30 minutes ago
+        for n, (card_id, direction) in enumerate(TWELVE):
+            answer(store, scheduler, card_id, direction, AGAIN if n < 7 else GOOD, NOW - timedelta(minutes=30))
+    after = stats_json(cli, world, "--market", "zz")
+    assert after["topics"]["skill"]["mastery"] == pytest.approx(5 / 12)
+    # Mean recall predicted now, the old "mastery", would still have shown about 97 %.
+    with Store() as store:
+        recall = [scheduler.retrievability(m, NOW) for key, m in store.memories("tester").items() if key in TWELVE]
+    assert sum(recall) / len(recall) > 0.9
+
+
+def test_a_new_session_with_7_of_12_wrong_shows_nothing_mastered(cli, world):
+    write(world, "facts.yaml", TWELVE_FACTS)
+    scheduler = Scheduler()
+    with Store() as store:
+        for n, (card_id, direction) in enumerate(TWELVE):
+            answer(store, scheduler, card_id, direction, AGAIN if n < 7 else GOOD, NOW - timedelta(minutes=20))
+    data = stats_json(cli, world, "--market", "zz")
+    assert data["topics"]["skill"]["mastery"] == 0.0
+    text = cli("stats", "--decks", str(world), "--market", "zz", env=ENV).stdout
+    [line] = [line for line in text.splitlines() if line.strip().startswith("skill")]
+    assert line.rstrip().endswith(" 0%"), line
+
+
+def test_a_card_failed_minutes_ago_is_not_mastered_even_after_relearning_it():
+    from csdrill.stats import is_mastered
+
+    scheduler = Scheduler()
+    memory = None
+    for days_ago in (200, 190, 160, 100):
+        memory = scheduler.review(memory, GOOD, NOW - timedelta(days=days_ago))
+    assert is_mastered(memory) and memory.stability >= 21
+    failed = scheduler.review(memory, AGAIN, NOW - timedelta(minutes=15))
+    assert not is_mastered(failed)
+    relearnt = scheduler.review(failed, GOOD, NOW - timedelta(minutes=5))
+    assert relearnt.state == "review" and not is_mastered(relearnt)
+
+
+def quiz_summary(cli, world, when: str, rating: str) -> dict[str, int]:
+    result = cli("quiz", "--market", "zz", "--decks", str(world), "--topic", "regulation", "--mode", "flash",
+                 input=f"\n{rating}\n", env={"CSDRILL_NOW": when, "TZ": "UTC"})
+    assert result.returncode == 0, result.stderr
+    rows = re.findall(r"│ (reviewed|correct|new learned|due tomorrow) +│ +(\d+) │", result.stdout)
+    return {label: int(count) for label, count in rows}
+
+
+def test_due_tomorrow_does_not_count_cards_due_in_minutes(cli, world):
+    # A new card rated Good at noon is due again ten minutes later: today, not tomorrow.
+    assert quiz_summary(cli, world, "2026-11-22T12:00:00+00:00", "3")["due tomorrow"] == 0
+
+
+def test_due_tomorrow_counts_a_card_due_after_midnight(cli, world):
+    # The same ten-minute step taken at 23:55 falls due at 00:05: on the next calendar day.
+    assert quiz_summary(cli, world, "2026-11-22T23:55:00+00:00", "3")["due tomorrow"] == 1
+
+
+def test_due_tomorrow_leaves_out_the_day_after(cli, world):
+    with Store() as store:
+        answer(store, Scheduler(), REG, "recall", GOOD, NOW - timedelta(hours=3))
+    # Rated Easy in its learning step, the card graduates to an interval of days: not tomorrow.
+    summary = quiz_summary(cli, world, "2026-11-22T12:00:00+00:00", "4")
+    assert summary["reviewed"] == 1
+    with Store() as store:
+        due = store.memories("tester")[(REG, "recall")].due
+    assert due.date() > TODAY + timedelta(days=1) and summary["due tomorrow"] == 0

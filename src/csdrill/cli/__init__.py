@@ -5,23 +5,36 @@ from __future__ import annotations
 import os
 import sys
 
-import typer
+from csdrill import i18n
 
-from csdrill import __version__
+# Before typer is imported: it translates its own labels ("Options", "Commands" …) at import time.
+i18n.activate(i18n.choose_language(sys.argv[1:], os.environ))
+
+import typer  # noqa: E402
+
+from csdrill import __version__  # noqa: E402
+from csdrill.i18n import _  # noqa: E402
 
 app = typer.Typer(
     name="csdrill",
-    help=(
+    help=_(
         "Drills and flashcards for cross-border e-commerce customer service: per-market law, "
         "etiquette, phrases and scenarios, with spaced repetition, exams and Anki export.\n\n"
         "Exit codes: 0 ok · 1 a check failed (exam below pass mark, lint found problems) · "
-        "2 bad usage or bad input · 130 interrupted (after saving)."
+        "2 bad usage or bad input · 130 interrupted (after saving).\n\n"
+        "Interface language: --lang or CSDRILL_LANG (en, zh), else the locale (LANG)."
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
     rich_markup_mode="rich",
 )
+
+
+def _check_language(value: str | None) -> str | None:
+    if value is not None and value.strip().lower() not in i18n.LANGUAGES:
+        raise typer.BadParameter(_("'{value}' is not an interface language; use en or zh.").format(value=value))
+    return value
 
 
 def _version(value: bool) -> None:
@@ -33,14 +46,18 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        False, "--version", callback=_version, is_eager=True, help=_("Print the version and exit.")
+    ),
+    lang: str = typer.Option(
+        None, "--lang", metavar="en|zh", callback=_check_language,
+        help=_("Interface language (default: CSDRILL_LANG, else the locale)."),
     ),
 ) -> None:
     """csdrill: drills for cross-border customer service."""
 
 
 # Importing the command modules registers their commands on `app`.
-from csdrill.cli import content, exam, export, quiz, stats  # noqa: E402,F401
+from csdrill.cli import content, exam, export, gaps, quiz, stats  # noqa: E402,F401
 
 
 def _guard_commands(typer_app: typer.Typer) -> None:
@@ -89,7 +106,7 @@ def main() -> None:
         finally:
             streams.flush_stdout()
     except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
+        print("\n" + _("interrupted"), file=sys.stderr)
         sys.exit(130)
     except streams.OutputGone:
         streams.end_as_broken_pipe()

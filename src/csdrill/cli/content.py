@@ -157,11 +157,19 @@ def lint(
     paths: list[Path] = typer.Argument(None, help="Deck or quiz files or folders (default: the built-in content)."),
     decks: list[Path] = DecksOption,
     as_json: bool = JsonOption,
+    cues: bool = typer.Option(
+        False, "--cues",
+        help="Also report answer cues per market (best reply longest, answer longest or first, "
+        "share of false true/false cards) and fail when over the limits.",
+    ),
 ) -> None:
     """Check decks and quizzes; print each problem as path:line:col: message.
 
-    Paths are checked together with the built-in content, so a trainer's card id that clashes with
-    a built-in one is caught. Exit 0 when clean, 1 when problems were found, 2 on bad usage.
+    Paths are checked together with the built-in content, so a card id that clashes with a built-in one is caught.
+
+    With --cues, the cards checked (those under PATHS, or all) are also measured for answer cues per market.
+
+    Exit 0 when clean, 1 when problems were found or a cue is over its limit, 2 on bad usage.
     """
     from csdrill.content.loader import extra_deck_dirs, load
 
@@ -174,16 +182,31 @@ def lint(
     problems = result.problems
     if targets:
         problems = [p for p in problems if _inside(p.location.path, targets)]
+    report = None
+    if cues:
+        from csdrill.content.cues import measure
+
+        cards = result.library.cards.values()
+        report = measure(c for c in cards if not targets or _inside(c.location.path, targets))
     if as_json:
-        print_json({"files": len(result.files), "problems": [p.to_dict() for p in problems]})
+        data = {"files": len(result.files), "problems": [p.to_dict() for p in problems]}
+        if report is not None:
+            data["cues"] = report.to_dict()
+        print_json(data)
     else:
         for problem in problems:
             print(problem)
+        if report is not None:
+            from csdrill.ui.cue_table import print_cue_report
+
+            print_cue_report(report)
         import sys
 
         summary = f"{len(result.files)} files checked, {len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        if report is not None:
+            summary += f", {len(report.failures)} cue limit{'s' if len(report.failures) != 1 else ''} exceeded"
         print(summary, file=sys.stderr)
-    if problems:
+    if problems or (report is not None and not report.ok):
         raise typer.Exit(1)
 
 

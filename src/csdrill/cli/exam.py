@@ -196,19 +196,41 @@ def _check_line(result: dict) -> str:
 @app.command()
 def report(
     quiz: str = typer.Option(None, "--quiz", "-q", help="Only this quiz id."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or html."),
+    output: Path = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write the report here (html; default: standard output)."),
+    users: Path = typer.Option(
+        None, "--users", metavar="FILE", help="Only these learners: a file with one name per line."),
+    idle_days: int = typer.Option(
+        7, "--idle-days", min=1, help="html: a learner with no activity for this many days is at risk."),
+    decks: list[Path] = DecksOption,
 ) -> None:
-    """Every user's latest and best exam result, for a trainer whose team shares one CSDRILL_HOME."""
+    """Every user's latest and best exam result, for a trainer whose team shares one CSDRILL_HOME.
+
+    --format html writes one self-contained page for trainers (open it in a browser, mail it, print it
+    on A4): exam pass rates per quiz and over time, a learners × topics mastery heat map, the top
+    knowledge gaps with each card's question, answer and source, learners at risk, and activity per day.
+    """
     from csdrill.exam.results import team_report
     from csdrill.store import Store
 
-    if fmt not in ("table", "csv", "json"):
-        raise UsageError(f"unknown format '{fmt}'; formats: table, csv, json")
+    if fmt not in ("table", "csv", "json", "html"):
+        raise UsageError(f"unknown format '{fmt}'; formats: table, csv, json, html")
+    from csdrill.cli.gaps import read_cohort
+
+    cohort = read_cohort(users)
     with Store() as store:
-        rows = team_report(store.attempts(quiz_id=quiz, complete_only=True))
+        attempts = store.attempts(quiz_id=quiz, complete_only=True)
+        if cohort is not None:
+            attempts = [a for a in attempts if a["user"] in set(cohort)]
+        rows = team_report(attempts)
+        if fmt == "html":
+            page = _html_report(store, rows, attempts, cohort, idle_days, decks)
     columns = ("quiz", "user", "attempts", "latest_score", "latest_passed", "latest_at", "best_score",
                "best_passed", "best_at", "pass_mark")
-    if fmt == "json":
+    if fmt == "html":
+        _write_page(page, output)
+    elif fmt == "json":
         print_json(rows)
     elif fmt == "csv":
         import csv
@@ -222,3 +244,40 @@ def report(
 
         shown = ("quiz", "user", "attempts", "latest_score", "latest_passed", "latest_at", "best_score")
         stdout().print(rows_table("Exam results: latest and best per user", rows, shown))
+
+
+def _html_report(store, rows, attempts, cohort, idle_days: int, decks) -> str:
+    from csdrill.cli.options import load_content
+    from csdrill.cli.quiz import now_utc
+    from csdrill.cohort import build_report
+    from csdrill.gaps import rank_gaps, read_tallies
+    from csdrill.report_page import render
+    from csdrill.store import from_db, to_db
+
+    library = load_content(decks).library
+    now = now_utc()
+    report = build_report(store.db, library, rows, attempts, now, from_db, to_db, users=cohort, idle_days=idle_days)
+    tallies, wrong, _memories = read_tallies(store.db, None, cohort, to_db)
+    gaps = rank_gaps(tallies, wrong, library, limit=10)
+    return render(report, gaps, library, rows)
+
+
+def _write_page(page: str, output: Path | None) -> None:
+    """Whole or not at all: a half-written report must never replace a good one."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(page)
+        return
+    import os
+    import tempfile
+
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or ".")
+        with os.fdopen(handle, "w", encoding="utf-8") as target:
+            target.write(page)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # a page to share, not mkstemp's private 0600
+        os.replace(temporary, output)
+    except OSError as err:
+        raise UsageError(f"cannot write {output}: {err.strerror or err}") from None
+    print(f"wrote {output}", file=sys.stderr)

@@ -25,14 +25,16 @@ def stats(
     """Progress at a glance: reviews, true retention, streak, due forecast, activity heatmap, hardest cards.
 
     Days are calendar days in your local time zone (set TZ to change it). Without --market every
-    review counts and cards seen / total are listed for each market you have drilled.
+    review counts and cards seen / total are listed for each market you have drilled. Mastery is the
+    share of what you have seen that FSRS expects you to remember for 21 days or more.
 
     JSON keys (--json; see docs/stats.md): user, now, today, market, reviews {today, last_7_days,
     last_30_days, total}, retention {true, target, answers, remembered, days}, cards {seen, total,
     mastery}, topics {TOPIC: {seen, total, mastery}}, markets [{code, name, seen, total, mastery,
     topics}], forecast [{date, due}] (14 days, overdue on the first), activity {weeks, start, peak,
     days [{date, reviews, level 0-4}]}, streak {current, longest, reviewed_today}, hardest
-    [{card_id, direction, lapses, leech, market, topic}], leeches, leech_lapses.
+    [{card_id, direction, lapses, leech, market, topic}], leeches, leech_lapses,
+    mastered_stability_days.
     """
     from csdrill.cli.content import resolve_market
     from csdrill.cli.quiz import now_utc

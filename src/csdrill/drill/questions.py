@@ -35,7 +35,8 @@ class Outcome:
     rating: int
     correct: bool
     given: str | None
-    note: str = ""  # e.g. the near-miss difference
+    note: str = ""  # e.g. that a near miss counts as Hard
+    expected: str | None = None  # for a typed answer: the accepted answer it was compared with
 
 
 def pick_mode(item: Item, requested: str) -> str:
@@ -66,22 +67,40 @@ def _front_and_answer(item: Item) -> tuple[str, str, str, str | None]:
     return card.q, card.a, "", None
 
 
-def _distractors(item: Item, pool: list[Card], answer: str, rng: random.Random, want: int) -> list[str]:
-    """Answers of other cards of the same market and topic, asked the same way."""
-    def other_answer(card: Card) -> str | None:
-        if card.id == item.card.id or card.kind != item.card.kind:
-            return None
-        return _front_and_answer(Item(card, item.direction))[1]
+def _language(card: Card) -> str | None:
+    """A phrase's language without its region: es and es-MX answers read alike to a learner."""
+    return card.lang.split("-")[0].casefold() if card.lang else None
 
+
+def _same_meaning(card: Card, other: Card) -> bool:
+    """Two cards that say the same thing: offering one as wrong for the other would be false."""
+    pairs = ((card.meaning, other.meaning), (card.zh, other.zh), (card.text, other.text), (card.a, other.a))
+    return any(mine and theirs and normalise(mine) == normalise(theirs) for mine, theirs in pairs)
+
+
+def _length_gap(text: str, answer: str) -> float:
+    return abs(len(text) - len(answer)) / max(len(text), len(answer), 1)
+
+
+def _distractors(item: Item, pool: list[Card], answer: str, rng: random.Random, want: int) -> list[str]:
+    """Wrong options a learner cannot see through: answers of other cards of the same kind, topic and
+    language, asked the same way, never one that means the same, and as close in length as the pool
+    allows (picked at random among the 2 × `want` closest, so the same few do not always come)."""
+    card = item.card
     seen = {normalise(answer)}
     candidates = []
-    for card in pool:
-        text = other_answer(card)
-        if text and normalise(text) not in seen and card.topic == item.card.topic:
+    for other in pool:
+        if (other.id == card.id or other.kind != card.kind or other.topic != card.topic
+                or _language(other) != _language(card) or _same_meaning(card, other)):
+            continue
+        text = _front_and_answer(Item(other, item.direction))[1]
+        if text and normalise(text) not in seen:
             seen.add(normalise(text))
             candidates.append(text)
-    rng.shuffle(candidates)
-    return candidates[:want]
+    rng.shuffle(candidates)  # equally close candidates come in a random order
+    candidates.sort(key=lambda text: _length_gap(text, answer))
+    closest = candidates[:2 * want]
+    return rng.sample(closest, min(want, len(closest)))
 
 
 def make_question(item: Item, mode: str, pool: list[Card], rng: random.Random) -> Question:
@@ -122,10 +141,10 @@ def grade_typed_answer(question: Question, typed: str) -> Outcome:
         return Outcome(GOOD if correct else AGAIN, correct, typed)
     verdict = grade_typed(typed, question.answer, question.accept)
     if verdict.outcome == "exact":
-        return Outcome(GOOD, True, typed)
+        return Outcome(GOOD, True, typed, expected=verdict.expected)
     if verdict.outcome == "near":
-        return Outcome(HARD, True, typed, f"almost: you typed “{typed}”, the answer is “{verdict.expected}”")
-    return Outcome(AGAIN, False, typed)
+        return Outcome(HARD, True, typed, "almost right, counted as Hard.", verdict.expected)
+    return Outcome(AGAIN, False, typed, expected=verdict.expected)
 
 
 def grade_flash(rating: int) -> Outcome:

@@ -66,9 +66,14 @@ class Session:
         return after
 
     def finish(self, end_of_tomorrow: datetime) -> Summary:
+        """Sum up. `due_tomorrow`: this session's cards due on the next local calendar day (not today)."""
+        from csdrill.stats.calendar import day_start, local_day  # not needed before the first card
+
         keys = {item.key for item in self.items}
-        due = self.store.due_keys(self.user, end_of_tomorrow)
-        self.summary.due_tomorrow = sum(1 for key in due if key in keys)
+        start, end = (day_start(local_day(end_of_tomorrow) - timedelta(days=n)) for n in (1, 0))
+        before = set(self.store.due_keys(self.user, start - timedelta(microseconds=1)))
+        due = self.store.due_keys(self.user, end - timedelta(microseconds=1))
+        self.summary.due_tomorrow = sum(1 for key in due if key in keys and key not in before)
         return self.summary
 
 
@@ -84,8 +89,9 @@ def humanise_interval(delta: timedelta) -> str:
 
 
 def end_of_tomorrow(now: datetime) -> datetime:
-    local = now.astimezone()
-    return (local + timedelta(days=2)).replace(hour=0, minute=0, second=0, microsecond=0)
+    from csdrill.stats.calendar import day_start, local_day
+
+    return day_start(local_day(now) + timedelta(days=2))
 
 
 def start_of_today(now: datetime) -> datetime:

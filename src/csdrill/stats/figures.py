@@ -13,11 +13,15 @@ from datetime import date, datetime, tzinfo
 
 from csdrill.content.model import Card, Library
 from csdrill.content.vocabulary import TOPICS
-from csdrill.drill.scheduling import Memory, Scheduler
+from csdrill.drill.scheduling import Memory
 from csdrill.stats.calendar import DayCount, Heatmap, Streak, due_forecast, heatmap, local_day, streak
 from csdrill.stats.summary import DayAnswers, ReviewSummary
 
 LEECH_LAPSES = 4  # an item forgotten this often after it was learnt needs rewriting, not more drilling
+# A card × direction is mastered once FSRS expects it to be remembered (90 %) for three weeks:
+# Anki calls a card "mature" from a 21-day interval. Stability is that span in days; a lapse cuts it
+# and puts the card back in relearning, so a card failed minutes ago is never counted as mastered.
+MASTERED_STABILITY_DAYS = 21.0
 HARDEST_SHOWN = 10
 RETENTION_DAYS = 30
 
@@ -28,7 +32,7 @@ class Coverage:
 
     seen: int  # cards with at least one direction reviewed
     total: int
-    mastery: float | None  # mean retrievability over the card × directions seen; None if none seen
+    mastery: float | None  # share of the card × directions seen that are mastered; None if none seen
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ class Stats:
             "hardest": [h.__dict__.copy() for h in self.hardest],
             "leeches": self.leeches,
             "leech_lapses": LEECH_LAPSES,
+            "mastered_stability_days": MASTERED_STABILITY_DAYS,
         }
 
 
@@ -140,10 +145,9 @@ def compute_stats(
         memories = {key: m for key, m in memories.items() if key[0] in scope}
     today = local_day(now, tz)
 
-    scheduler = Scheduler(retention)
-    recall = {key: scheduler.retrievability(memory, now) for key, memory in memories.items()}
+    mastered = {key: is_mastered(memory) for key, memory in memories.items()}
     markets = [market] if market is not None else touched_markets(library, {key[0] for key in memories})
-    progress = [_market_progress(library, code, recall) for code in markets]
+    progress = [_market_progress(library, code, mastered) for code in markets]
     scope_cards = {card.id: card for code in markets for card in library.market_cards(code)}
 
     per_day = Counter({day: answers.answers for day, answers in summary.days.items()})
@@ -159,8 +163,8 @@ def compute_stats(
             total=sum(per_day.values()),
         ),
         retention=true_retention(summary.days, today, retention),
-        cards=coverage(scope_cards.values(), recall),
-        topics=_by_topic(scope_cards.values(), recall),
+        cards=coverage(scope_cards.values(), mastered),
+        topics=_by_topic(scope_cards.values(), mastered),
         markets=progress,
         forecast=due_forecast((m.due for m in memories.values()), today, tz),
         activity=heatmap(per_day, today),
@@ -187,24 +191,34 @@ def touched_markets(library: Library, seen: set[str]) -> list[str]:
     return sorted(codes)
 
 
-def coverage(cards: Iterable[Card], recall: dict[tuple[str, str], float]) -> Coverage:
+def is_mastered(memory: Memory) -> bool:
+    """Learnt (in the review state, not new or (re)learning) and stable for MASTERED_STABILITY_DAYS."""
+    return is_mature(memory.state, memory.stability)
+
+
+def is_mature(state: str, stability: float | None) -> bool:
+    """is_mastered for a stored card_state row's state and stability."""
+    return state == "review" and (stability or 0.0) >= MASTERED_STABILITY_DAYS
+
+
+def coverage(cards: Iterable[Card], mastered: dict[tuple[str, str], bool]) -> Coverage:
     ids = {card.id for card in cards}
-    seen_items = [value for (card_id, _), value in recall.items() if card_id in ids]
-    seen = len({card_id for card_id, _ in recall if card_id in ids})
+    seen_items = [value for (card_id, _), value in mastered.items() if card_id in ids]
+    seen = len({card_id for card_id, _ in mastered if card_id in ids})
     mastery = sum(seen_items) / len(seen_items) if seen_items else None
     return Coverage(seen=seen, total=len(ids), mastery=mastery)
 
 
-def _by_topic(cards: Iterable[Card], recall: dict[tuple[str, str], float]) -> dict[str, Coverage]:
+def _by_topic(cards: Iterable[Card], mastered: dict[tuple[str, str], bool]) -> dict[str, Coverage]:
     cards = list(cards)
-    return {topic: coverage([c for c in cards if c.topic == topic], recall)
+    return {topic: coverage([c for c in cards if c.topic == topic], mastered)
             for topic in TOPICS if any(c.topic == topic for c in cards)}
 
 
-def _market_progress(library: Library, code: str, recall: dict[tuple[str, str], float]) -> MarketProgress:
+def _market_progress(library: Library, code: str, mastered: dict[tuple[str, str], bool]) -> MarketProgress:
     cards = library.market_cards(code)
-    return MarketProgress(code=code, name=library.markets[code].name, cards=coverage(cards, recall),
-                          topics=_by_topic(cards, recall))
+    return MarketProgress(code=code, name=library.markets[code].name, cards=coverage(cards, mastered),
+                          topics=_by_topic(cards, mastered))
 
 
 def true_retention(days: dict[date, DayAnswers], today: date, target: float) -> Retention:

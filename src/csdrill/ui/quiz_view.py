@@ -11,6 +11,7 @@ from rich.text import Text
 
 from csdrill.drill.questions import Outcome, Question
 from csdrill.drill.session import Summary
+from csdrill.ui.answer_diff import show_answer_diff
 from csdrill.ui.card_view import source_line
 
 TOPIC_LABELS = {"regulation": "Regulation", "etiquette": "Etiquette", "phrase": "Phrase",
@@ -56,6 +57,8 @@ def show_feedback(console: Console, question: Question, outcome: Outcome | None,
         else:
             console.print(Text.assemble(("✗ Not quite. ", "red bold"), ("Answer: ", "dim"),
                                         (question.answer, "green")))
+        if question.mode == "typed" and (outcome.note or not outcome.correct):
+            show_answer_diff(console, outcome.given, outcome.expected)
     if card.kind == "scenario" and card.why:
         console.print(Text.assemble(("Why: ", "dim"), card.why))
     if card.kind == "phrase":

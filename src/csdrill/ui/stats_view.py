@@ -13,7 +13,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from csdrill.stats.figures import LEECH_LAPSES, Coverage, Stats
+from csdrill.stats.figures import LEECH_LAPSES, MASTERED_STABILITY_DAYS, Coverage, Stats
 
 BAR = "█"
 SHADES = "·░▒▓█"  # heatmap level 0 (no reviews) … 4 (the busiest day)
@@ -61,8 +61,8 @@ def summary_lines(stats: Stats) -> Text:
 
 
 def coverage_table(stats: Stats) -> Table:
-    table = Table(title=Text("Cards seen and mastery (recall predicted now)"), title_justify="left",
-                  box=box.SIMPLE_HEAD, pad_edge=False)
+    title = "Cards seen, and mastery (stable {days}+ days)".format(days=f"{MASTERED_STABILITY_DAYS:.0f}")
+    table = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("market / topic")
     table.add_column("seen", justify="right")
     table.add_column("", no_wrap=True)
@@ -80,8 +80,8 @@ def _coverage_cells(label: Text, figures: Coverage) -> tuple:
         filled = 1
     bar = Text(BAR * filled, style="cyan")
     bar.append("░" * (PROGRESS_BAR - filled), style="bright_black")
-    mastery = Text("–") if figures.mastery is None else Text(f"{figures.mastery:.0%}",
-                                                              style=_grade_style(figures.mastery, 0.9))
+    # Progress, not a grade against a target: mastery grows over weeks, so a low figure is not an alarm.
+    mastery = Text("–") if figures.mastery is None else Text(f"{figures.mastery:.0%}", style="bold")
     return label, f"{figures.seen}/{figures.total}", bar, mastery
 
 
