@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
+from types import FunctionType
 
 from csdrill.drill.scheduling import Memory
 from csdrill.errors import StateError, UsageError
@@ -580,7 +581,7 @@ def _guarded(method):
 
 # Every public method, including those added later, answers a failing database with a message.
 for _name, _member in list(vars(Store).items()):
-    if not _name.startswith("_") and callable(_member) and _name != "close":
+    if not _name.startswith("_") and isinstance(_member, FunctionType) and _name != "close":
         setattr(Store, _name, _guarded(_member))
 
 
