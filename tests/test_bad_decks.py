@@ -153,3 +153,13 @@ def test_unknown_market_without_any_markets_never_lists_an_empty_known(cli, tmp_
     assert_clean_failure(result, 1)
     assert "known: \n" not in result.stdout + "\n" and "known:" not in result.stdout
     assert "unknown market 'zz': no markets are defined; add a markets.yaml" in result.stdout
+
+
+def test_broken_links_that_cannot_be_content_are_not_problems(cli, deck_dir):
+    os.symlink("root@host.1234:1700000000", deck_dir / ".#deck.yaml")  # Emacs's lock while a deck is edited
+    os.symlink("gone.txt", deck_dir / "notes.txt")
+    assert cli("lint", str(deck_dir)).returncode == 0
+    os.symlink("gone", deck_dir / "shared")  # could have been a folder of decks: reported
+    result = cli("lint", str(deck_dir))
+    assert_clean_failure(result, 1)
+    assert "shared:1:1: broken symbolic link: its target gone does not exist" in result.stdout

@@ -121,6 +121,11 @@ def _unreachable(path: Path, err: OSError) -> str:
     return f"cannot read: {err.strerror}"
 
 
+def _may_be_content(path: Path) -> bool:
+    """A link that leads nowhere matters when it could have been a deck file or a folder of them."""
+    return not path.name.startswith(".") and (not path.suffix or path.suffix in YAML_SUFFIXES)
+
+
 def yaml_files(target: Path, problems: list[Problem] | None = None) -> list[Path]:
     """Content files in `target`, a file or a folder searched recursively (symlinked folders are not followed).
 
@@ -156,6 +161,8 @@ def yaml_files(target: Path, problems: list[Problem] | None = None) -> list[Path
                     continue
                 mode = entry.stat().st_mode  # follows a link to what it points at
             except OSError as err:
+                if not _may_be_content(path):  # e.g. Emacs's lock link .#deck.yaml, which points nowhere
+                    continue
                 problems.append(Problem(Location(display_path(path)), _unreachable(path, err)))
                 continue
             if path.suffix not in YAML_SUFFIXES or stat.S_ISDIR(mode):
