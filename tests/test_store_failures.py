@@ -173,7 +173,7 @@ def test_disk_filling_mid_session_keeps_every_acknowledged_answer(decks, tmpfs):
         filler = fill(point, leave=leave)
         result = quiz(decks, 30, CSDRILL_HOME=str(home))
         filler.unlink()
-        asked = result.stdout.count("Answer (1-2)")
+        asked = result.stdout.count("Answer (")  # each card asks once; each answer before the last was saved
         if result.returncode == 2 and asked >= 3:
             break
     else:
