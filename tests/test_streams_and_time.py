@@ -166,3 +166,12 @@ def test_export_onto_a_pipe_or_device_is_refused_and_leaves_it_alone(cli, decks,
     assert result.returncode == 2, result.stderr
     assert f"cannot write {fifo}: it is a device or pipe, not a file" in result.stderr
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_deleted_working_folder_is_named_not_an_internal_error(decks, tmp_path):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    result = shell(f"cd {gone} && rmdir {gone} && csdrill decks >/dev/null && csdrill lint .", decks)
+    assert result.returncode == 2, result.stderr
+    assert_no_internal_error(result)
+    assert b"the current folder no longer exists; change to another folder" in result.stderr

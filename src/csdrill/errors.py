@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import sys
+
+# What a failing write to a stream reports: a full disk or quota, a file too large, a failing device.
+_WRITE_ERRORS = frozenset((errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF))
 
 
 class UsageError(Exception):
@@ -45,8 +49,12 @@ def report_and_exit(err: Exception) -> None:
     if isinstance(err, OSError):
         if err.filename:
             _say(f"csdrill: {err.filename}: {err.strerror or err}")
-        else:  # no file named: the write that failed is standard output's (e.g. a full disk)
+        elif err.errno in _WRITE_ERRORS:  # no file named: standard output's, flushed at the end
             _say(f"csdrill: cannot write to standard output: {err.strerror or err}")
+        elif err.errno == errno.ENOENT:  # os.getcwd() is the one call that fails so without a file name
+            _say("csdrill: the current folder no longer exists; change to another folder and try again")
+        else:
+            _say(f"csdrill: {err.strerror or err}")
         sys.exit(2)
     _say(
         f"csdrill: internal error: {type(err).__name__}: {err}\n"

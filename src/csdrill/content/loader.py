@@ -83,7 +83,7 @@ def display_path(path: Path) -> str:
         full = Path(os.path.abspath(path))
     try:
         return str(full.relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError):  # outside the working folder, or that folder was deleted
         return str(full)
 
 
