@@ -175,3 +175,10 @@ def test_a_deleted_working_folder_is_named_not_an_internal_error(decks, tmp_path
     assert result.returncode == 2, result.stderr
     assert_no_internal_error(result)
     assert b"the current folder no longer exists; change to another folder" in result.stderr
+
+
+def test_an_exam_seed_too_large_to_record_is_bad_usage(cli, builtin_content):
+    result = cli("exam", "fundamentals", "--seed", "9" * 23, input="")
+    assert result.returncode == 2, result.stderr
+    assert_no_internal_error(result)
+    assert "the seed 99999999999999999999999 is too large to record" in result.stderr

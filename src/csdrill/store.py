@@ -484,6 +484,8 @@ class Store:
     # -- exams ------------------------------------------------------------------------------
     def start_attempt(self, user: str, quiz_id: str, quiz_hash: str, seed: int, pass_mark: float,
                       started_at: datetime) -> int:
+        if not -(2**63) <= seed < 2**63:  # what an SQLite integer holds
+            raise UsageError(f"the seed {seed} is too large to record; use a number of at most 18 digits")
         cursor = self.db.execute(
             "INSERT INTO exam_attempts (user, quiz_id, quiz_hash, seed, status, started_at, pass_mark) "
             "VALUES (?, ?, ?, ?, 'incomplete', ?, ?)",
