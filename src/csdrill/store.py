@@ -216,11 +216,14 @@ class Store:
         only "unable to open", or blocks on a pipe)."""
         if not os.path.lexists(self.path) or self.path.is_file():
             return
-        what = "a folder" if self.path.is_dir() else "a broken or looping link" if self.path.is_symlink() \
-            else "a pipe, device or other special file"
+        if self.path.is_dir():
+            problem = f"the progress database {self.path} is a folder, not a database file."
+        elif self.path.is_symlink():
+            problem = f"the progress database {self.path} is a broken or looping link, not a database file."
+        else:
+            problem = f"the progress database {self.path} is a pipe, device or other special file, not a database file."
         raise StateError(
-            f"the progress database {self.path} is {what}, not a database file. Move it aside "
-            f"(e.g. `mv {self.path} {self.path}.broken`) and csdrill starts a new one, "
+            f"{problem} Move it aside (e.g. `mv {self.path} {self.path}.broken`) and csdrill starts a new one, "
             "or set CSDRILL_HOME to use another folder."
         )
 

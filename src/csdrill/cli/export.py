@@ -69,8 +69,10 @@ def _output_path(output: Path | None, codes: list[str], suffix: str) -> Path:
     if not parent_exists:
         raise UsageError(f"cannot write {output}: folder {output.parent} does not exist")
     if output.exists() and not output.is_file():  # a device or a pipe: the atomic replace would destroy it
-        hint = "; for standard output use -o -" if suffix == ".csv" else ""
-        raise UsageError(f"cannot write {output}: it is a device or pipe, not a file; give a file name{hint}")
+        if suffix == ".csv":
+            raise UsageError(f"cannot write {output}: it is a device or pipe, not a file; give a file name, "
+                             "or -o - for standard output")
+        raise UsageError(f"cannot write {output}: it is a device or pipe, not a file; give a file name")
     return output
 
 

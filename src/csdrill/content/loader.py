@@ -101,15 +101,18 @@ def max_deck_bytes() -> int | None:
     return int(megabytes * 1_000_000) or None
 
 
-_FILE_KINDS = {
-    stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
-    stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder",
+# Whole sentences, one per kind of file, so that each translates as a whole.
+_NOT_REGULAR = {
+    stat.S_IFIFO: "not a regular file but a named pipe (FIFO); deck files must be plain files",
+    stat.S_IFCHR: "not a regular file but a device; deck files must be plain files",
+    stat.S_IFBLK: "not a regular file but a device; deck files must be plain files",
+    stat.S_IFSOCK: "not a regular file but a socket; deck files must be plain files",
+    stat.S_IFDIR: "not a regular file but a folder; deck files must be plain files",
 }
 
 
 def _not_regular(mode: int) -> str:
-    kind = _FILE_KINDS.get(stat.S_IFMT(mode), "a special file")
-    return f"not a regular file but {kind}; deck files must be plain files"
+    return _NOT_REGULAR.get(stat.S_IFMT(mode), "not a regular file but a special file; deck files must be plain files")
 
 
 def _unreachable(path: Path, err: OSError) -> str:
