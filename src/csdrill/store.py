@@ -91,6 +91,14 @@ MIGRATIONS: list[tuple[int, str]] = [
             WHERE rating = 1 AND state_before = 'review';
         """,
     ),
+    # The market a review was given in, so the daily new-card limit counts per market (a pool card
+    # counts for the market it was introduced in). NULL for older rows and exam answers.
+    (
+        3,
+        """
+        ALTER TABLE reviews ADD COLUMN market TEXT;
+        """,
+    ),
 ]
 LATEST = MIGRATIONS[-1][0]
 
@@ -389,17 +397,35 @@ class Store:
         )
         return {(r[0], r[1]) for r in rows}
 
-    def record_review(self, review: Review, after: Memory) -> None:
-        """Append the review and update the card's memory in one committed transaction."""
+    def introduced_in_market(self, user: str, since: datetime, market: str,
+                             keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Card × directions first answered since `since` in `market`.
+
+        A first answer with no market (given before markets were recorded, or in an exam) counts
+        for every market whose cards (`keys`) include it.
+        """
+        rows = self.db.execute(
+            "SELECT card_id, direction, market FROM reviews WHERE user = ? AND answered_at >= ? "
+            "AND state_before = 'new'",
+            (user, to_db(since)),
+        )
+        return {(r[0], r[1]) for r in rows if r[2] == market or (r[2] is None and (r[0], r[1]) in keys)}
+
+    def record_review(self, review: Review, after: Memory, market: str | None = None) -> None:
+        """Append the review and update the card's memory in one committed transaction.
+
+        `market`: the market drilled when it was given (None: an exam, or no market).
+        """
         lapse = 1 if review.rating == 1 and review.state_before == "review" else 0
+        columns = "user, card_id, direction, rating, mode, answered_at, duration_ms, state_before, answer"
+        values = (review.user, review.card_id, review.direction, review.rating, review.mode,
+                  to_db(review.answered_at), review.duration_ms, review.state_before, review.answer)
+        if market is not None:  # the column is NULL by default: older callers need not know it
+            columns, values = columns + ", market", (*values, market)
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute(
-                "INSERT INTO reviews (user, card_id, direction, rating, mode, answered_at, duration_ms, "
-                "state_before, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (review.user, review.card_id, review.direction, review.rating, review.mode,
-                 to_db(review.answered_at), review.duration_ms, review.state_before, review.answer),
-            )
+                f"INSERT INTO reviews ({columns}) VALUES ({', '.join('?' * len(values))})", values)
             self.db.execute(
                 "INSERT INTO card_state (user, card_id, direction, state, step, stability, difficulty, due, "
                 "last_review, introduced_at, reps, lapses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) "

@@ -59,7 +59,8 @@ def exam(
     """Take a baseline exam: the quiz's questions, no feedback until the end, then score and what was missed.
 
     Every answer is saved at once. Exit 0 passed, 1 failed, 2 bad input, 130 interrupted
-    (Ctrl-C or end of input before the last question: recorded as incomplete, never as a score).
+    (Ctrl-C, q or Esc, or end of input before the last question: recorded as incomplete, never
+    as a score). In line mode a line that cannot be an answer stops the exam with exit 2.
     When a time limit runs out the exam ends and unanswered questions count as wrong.
     Piped input answers one line per question (option numbers, or the typed answer).
 
@@ -109,19 +110,15 @@ def exam(
 
 def _asker(prompts, console, total: int):
     """Show a question and return the graded Outcome; end of input becomes ExamInterrupted."""
-    from csdrill.drill.questions import grade_choice, grade_typed_answer
     from csdrill.exam.runner import ExamInterrupted
-    from csdrill.ui import quiz_view
     from csdrill.ui.prompts import EndOfInput
+    from csdrill.ui.quiz_loop import ask as ask_question
+    from csdrill.ui.quiz_loop import present
 
     def ask(number: int, question):
-        quiz_view.show_question(console, question, number, total, show_card_id=False)
+        present(prompts, console, question, number, total, show_card_id=False)
         try:
-            if question.mode == "choice":
-                if not prompts.shows_options_itself:
-                    quiz_view.show_options(console, question)
-                return grade_choice(question, prompts.choose(question.options))
-            return grade_typed_answer(question, prompts.typed(question.hint))
+            return ask_question(prompts, console, question)
         except EndOfInput:
             raise ExamInterrupted from None
 
