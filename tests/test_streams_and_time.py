@@ -182,3 +182,21 @@ def test_an_exam_seed_too_large_to_record_is_bad_usage(cli, builtin_content):
     assert result.returncode == 2, result.stderr
     assert_no_internal_error(result)
     assert "the seed 99999999999999999999999 is too large to record" in result.stderr
+
+
+@pytest.mark.parametrize("line", ["²".encode(), b"1" * 10_000], ids=["superscript-two", "ten-thousand-digits"])
+def test_a_number_line_python_cannot_read_as_an_int_is_an_unusable_line(decks, line):
+    env = dict(os.environ, CSDRILL_DECKS=str(decks))
+    result = subprocess.run([sys.executable, "-m", "csdrill", *QUIZ], input=line + b"\n", capture_output=True,
+                            env=env, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert_no_internal_error(result)
+    assert b"input line 1:" in result.stderr
+
+
+def test_a_piped_answer_is_echoed_without_its_escape_sequences(decks):
+    env = dict(os.environ, CSDRILL_DECKS=str(decks))
+    result = subprocess.run([sys.executable, "-m", "csdrill", "quiz", "--market", "zz", "--mode", "typed"],
+                            input=b"\x1b[2Jhi\n", capture_output=True, env=env, timeout=60)
+    assert b"\x1b" not in result.stdout + result.stderr
+    assert_no_internal_error(result)
