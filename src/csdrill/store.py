@@ -566,6 +566,11 @@ class Store:
         return out
 
 
+def _memory(row) -> Memory:
+    state, step, stability, difficulty, due, last_review = row
+    return Memory(state, step, stability, difficulty, from_db(due), from_db(last_review))
+
+
 def _read_only_disk(folder: Path) -> bool:
     try:
         return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
@@ -614,9 +619,3 @@ def _guarded(method):
 for _name, _member in list(vars(Store).items()):
     if not _name.startswith("_") and isinstance(_member, FunctionType) and _name != "close":
         setattr(Store, _name, _guarded(_member))
-
-
-def _memory(row) -> Memory:
-    state, step, stability, difficulty, due, last_review = row
-    return Memory(state, step, stability, difficulty, from_db(due), from_db(last_review))
-
