@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import sys
+
+# What a failing write to a stream reports: a full disk or quota, a file too large, a failing device.
+_WRITE_ERRORS = frozenset((errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF))
 
 
 class UsageError(Exception):
@@ -13,25 +18,46 @@ class StateError(Exception):
     """The progress database cannot be used (corrupt, locked, unwritable): exit 2."""
 
 
+def _say(message: str) -> None:
+    """One message on stderr; nothing in it can act on the terminal, and a failing stderr is ignored."""
+    from csdrill.safe_text import visible
+
+    with contextlib.suppress(OSError, ValueError):
+        print(visible(message), file=sys.stderr)
+
+
 def report_and_exit(err: Exception) -> None:
+    import sqlite3
+
     from csdrill.content.problems import ContentError
 
     if isinstance(err, ContentError):
         for problem in err.problems:
-            print(problem, file=sys.stderr)
+            _say(str(problem))
         count = len(err.problems)
-        print(
+        _say(
             f"csdrill: {count} problem{'s' if count != 1 else ''} in the decks; "
-            "fix them (see `csdrill lint`) and try again",
-            file=sys.stderr,
+            "fix them (see `csdrill lint`) and try again"
         )
         sys.exit(2)
     if isinstance(err, (UsageError, StateError)):
-        print(f"csdrill: {err}", file=sys.stderr)
+        _say(f"csdrill: {err}")
         sys.exit(2)
-    print(
+    if isinstance(err, sqlite3.Error):  # raised outside the store's own guard: still the database's fault
+        _say(f"csdrill: the progress database cannot be used: {err}")
+        sys.exit(2)
+    if isinstance(err, OSError):
+        if err.filename:
+            _say(f"csdrill: {err.filename}: {err.strerror or err}")
+        elif err.errno in _WRITE_ERRORS:  # no file named: standard output's, flushed at the end
+            _say(f"csdrill: cannot write to standard output: {err.strerror or err}")
+        elif err.errno == errno.ENOENT:  # os.getcwd() is the one call that fails so without a file name
+            _say("csdrill: the current folder no longer exists; change to another folder and try again")
+        else:
+            _say(f"csdrill: {err.strerror or err}")
+        sys.exit(2)
+    _say(
         f"csdrill: internal error: {type(err).__name__}: {err}\n"
-        "Please report this; set CSDRILL_DEBUG=1 to see the traceback.",
-        file=sys.stderr,
+        "Please report this; set CSDRILL_DEBUG=1 to see the traceback."
     )
     sys.exit(1)

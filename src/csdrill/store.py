@@ -6,16 +6,20 @@ WAL mode and a busy timeout let two terminals quiz at once without losing an ans
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
+from types import FunctionType
 
 from csdrill.drill.scheduling import Memory
-from csdrill.errors import StateError
+from csdrill.errors import StateError, UsageError
+from csdrill.safe_text import visible
 
 DB_NAME = "progress.db"
 BUSY_TIMEOUT_MS = 15_000
@@ -134,11 +138,44 @@ def default_home() -> Path:
     return Path(platformdirs.user_data_dir("csdrill"))
 
 
+def busy_timeout_ms() -> int:
+    """How long to wait for another csdrill that holds the database: CSDRILL_BUSY_TIMEOUT seconds."""
+    raw = os.environ.get("CSDRILL_BUSY_TIMEOUT", "").strip()
+    if not raw:
+        return BUSY_TIMEOUT_MS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:
+        raise UsageError(f"CSDRILL_BUSY_TIMEOUT must be a number of seconds (0 to 86400), not '{raw}'")
+    return int(seconds * 1000)
+
+
+def check_user_name(name: str, given_as: str) -> str:
+    """The name, or UsageError when it has undecodable bytes or control characters.
+
+    A user name is printed in reports and stored for good: bytes that are no text cannot be stored,
+    and a control character (an escape sequence) would act on every terminal that shows it.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"{given_as} '{visible(name)}' has bytes that are not valid UTF-8 text; give the name in UTF-8"
+        ) from None
+    if visible(name) != name:
+        raise UsageError(
+            f"{given_as} '{visible(name)}' has control characters; use letters, digits and punctuation"
+        )
+    return name
+
+
 def default_user() -> str:
     """CSDRILL_USER, else the login name."""
     env = os.environ.get("CSDRILL_USER", "").strip()
     if env:
-        return env
+        return check_user_name(env, "CSDRILL_USER")
     try:
         import getpass
 
@@ -148,15 +185,25 @@ def default_user() -> str:
 
 
 def to_db(moment: datetime) -> str:
-    """UTC, fixed width, so text order is time order."""
+    """UTC, fixed width (always a four-digit year), so text order is time order."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat pads the year to four digits; strftime's %Y does not below 1000 on glibc.
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SHORT_YEAR = re.compile(r"^(\d{1,3})-")
 
 
 def from_db(text: str | None) -> datetime | None:
     # fromisoformat reads the trailing Z (Python 3.11+) and is ~50x faster than strptime.
-    return None if text is None else datetime.fromisoformat(text)
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:  # written by an older csdrill with an unpadded year (CSDRILL_NOW=0001-01-01)
+        return datetime.fromisoformat(_SHORT_YEAR.sub(lambda m: f"{int(m.group(1)):04d}-", text))
 
 
 @dataclass(frozen=True)
@@ -185,17 +232,35 @@ class Store:
     def __init__(self, home: Path | None = None):
         self.home = home or default_home()
         self.path = self.home / DB_NAME
+        self.busy_timeout_ms = busy_timeout_ms()
         try:
             self.home.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._check_is_file()
+            self.db = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None)
+            self.db.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
             self._enable_wal()
             self.db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
-        except sqlite3.DatabaseError as err:
-            raise self._unusable(err) from None
+        except sqlite3.Error as err:
+            raise self._explain(err) from None
         except OSError as err:
             raise StateError(f"cannot create the progress folder {self.home}: {err.strerror}") from None
+
+    def _check_is_file(self) -> None:
+        """A folder, pipe or broken link where the database should be is named as such (SQLite says
+        only "unable to open", or blocks on a pipe)."""
+        if not os.path.lexists(self.path) or self.path.is_file():
+            return
+        if self.path.is_dir():
+            problem = f"the progress database {self.path} is a folder, not a database file."
+        elif self.path.is_symlink():
+            problem = f"the progress database {self.path} is a broken or looping link, not a database file."
+        else:
+            problem = f"the progress database {self.path} is a pipe, device or other special file, not a database file."
+        raise StateError(
+            f"{problem} Move it aside (e.g. `mv {self.path} {self.path}.broken`) and csdrill starts a new one, "
+            "or set CSDRILL_HOME to use another folder."
+        )
 
     def _enable_wal(self) -> None:
         # Switching a new file to WAL needs a lock that SQLite does not wait for through the busy
@@ -212,13 +277,57 @@ class Store:
                 time.sleep(0.05)
         self.db.execute("PRAGMA journal_mode = WAL")
 
-    def _unusable(self, err: Exception) -> StateError:
-        return StateError(
-            f"the progress database {self.path} cannot be used ({err}).\n"
-            f"Move it aside (e.g. `mv {self.path} {self.path}.broken`) and csdrill starts a new one; "
-            f"backups made before upgrades are next to it ({DB_NAME}.bak-*). "
-            "Set CSDRILL_HOME to use another folder."
-        )
+    def _explain(self, err: sqlite3.Error, saving: bool = False) -> StateError:
+        """What went wrong with the database, in words, with what to do about it.
+
+        `saving`: the error interrupted saving an answer; every answer before it was committed.
+        """
+        name = getattr(err, "sqlite_errorname", "") or ""
+        text = str(err)
+        saved = " This answer was not saved; every answer before it is." if saving else ""
+        # On a full disk SQLite may fail to grow its shared-memory file first, which it calls an I/O error.
+        full = name.startswith("SQLITE_FULL") or "disk is full" in text
+        if full or (name.startswith("SQLITE_IOERR") and _nearly_full(self.home)):
+            return StateError(
+                f"the disk that holds the progress database {self.path} is full.{saved} "
+                "The database itself is fine: free some space and run csdrill again."
+            )
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+            return StateError(
+                f"the progress database {self.path} is in use: another csdrill (or another program) "
+                f"kept it locked for more than {self.busy_timeout_ms / 1000:g} s.{saved} "
+                "Let it finish and try again (CSDRILL_BUSY_TIMEOUT sets how long to wait)."
+            )
+        if (name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_IOERR")) or "unable to open" in text) \
+                and _read_only_disk(self.home):
+            return StateError(
+                f"the progress database {self.path} is on a read-only file system, so csdrill cannot use it.{saved} "
+                "Set CSDRILL_HOME to a folder on a writable disk."
+            )
+        if name.startswith("SQLITE_READONLY") or "readonly" in text:
+            return StateError(
+                f"the progress database {self.path} is read-only, so answers cannot be saved.{saved} "
+                f"Make it and its folder writable (e.g. `chmod u+w {self.path} {self.home}`), "
+                "or set CSDRILL_HOME to a folder you can write."
+            )
+        if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+            return StateError(
+                f"cannot open the progress database {self.path}: the folder {self.home} must be readable "
+                "and writable by you. Fix its permissions, or set CSDRILL_HOME to another folder."
+            )
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
+            return StateError(
+                f"the progress database {self.path} is damaged ({text}).{saved}\n"
+                f"Move it aside (e.g. `mv {self.path} {self.path}.broken`) and csdrill starts a new one; "
+                f"backups made before upgrades are next to it ({DB_NAME}.bak-*). "
+                "Set CSDRILL_HOME to use another folder."
+            )
+        if name.startswith("SQLITE_IOERR") or "I/O error" in text:
+            return StateError(
+                f"reading or writing the progress database {self.path} failed ({text}).{saved} "
+                "Check the disk it is on (full, removed, or failing) and try again."
+            )
+        return StateError(f"the progress database {self.path} cannot be used ({text}).{saved}")
 
     def close(self) -> None:
         self.db.close()
@@ -371,8 +480,10 @@ class Store:
             sql += " AND answered_at >= ?"
             params.append(to_db(since))
         sql += " ORDER BY answered_at, id"
+        # Names and typed answers are whatever someone typed: shown anywhere, they must not act on a terminal.
         return [
-            Review(r[0], r[1], r[2], r[3], r[4], from_db(r[5]), r[6], r[7], r[8])
+            Review(visible(r[0]), r[1], r[2], r[3], r[4], from_db(r[5]), r[6], r[7],
+                   None if r[8] is None else visible(r[8]))
             for r in self.db.execute(sql, params)
         ]
 
@@ -387,7 +498,9 @@ class Store:
         """When this user's first answer up to `until` was given, None if there is none."""
         row = self.db.execute("SELECT min(answered_at) FROM reviews WHERE user = ? AND answered_at <= ?",
                               (user, to_db(until))).fetchone()
-        return from_db(row[0])
+        first = from_db(row[0])
+        # An older csdrill let CSDRILL_NOW date answers in year 1; calendars start no earlier than 1970.
+        return None if first is None else max(first, _EPOCH)
 
     def tally_answers(self, user: str, starts: list[datetime], until: datetime, cards: set[str] | None = None,
                       ) -> tuple[list[tuple[int, int, int, int]], dict[tuple[str, str], int]]:
@@ -428,6 +541,8 @@ class Store:
     # -- exams ------------------------------------------------------------------------------
     def start_attempt(self, user: str, quiz_id: str, quiz_hash: str, seed: int, pass_mark: float,
                       started_at: datetime) -> int:
+        if not -(2**63) <= seed < 2**63:  # what an SQLite integer holds
+            raise UsageError(f"the seed {seed} is too large to record; use a number of at most 18 digits")
         cursor = self.db.execute(
             "INSERT INTO exam_attempts (user, quiz_id, quiz_hash, seed, status, started_at, pass_mark) "
             "VALUES (?, ?, ?, ?, 'incomplete', ?, ?)",
@@ -465,8 +580,15 @@ class Store:
         out = []
         for row in cursor:
             record = dict(zip(names, row, strict=True))
-            record["by_topic"] = json.loads(record["by_topic"])
-            record["answers"] = json.loads(record["answers"])
+            record["user"] = visible(record["user"])
+            try:
+                record["by_topic"] = json.loads(record["by_topic"])
+                record["answers"] = _visible_texts(json.loads(record["answers"]))
+            except ValueError as err:
+                raise StateError(
+                    f"the progress database {self.path} has a damaged exam attempt (number {record['id']}: "
+                    f"{err}); back the database up, then delete that row or move the database aside"
+                ) from None
             record["passed"] = None if record["passed"] is None else bool(record["passed"])
             out.append(record)
         return out
@@ -488,3 +610,52 @@ def _memory(row) -> Memory:
     state, step, stability, difficulty, due, last_review = row
     return Memory(state, step, stability, difficulty, from_db(due), from_db(last_review))
 
+
+def _read_only_disk(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
+
+
+def _nearly_full(folder: Path) -> bool:
+    """Less free space in `folder` than SQLite needs to add a few pages (1 MB)."""
+    try:
+        info = os.statvfs(folder)
+    except (OSError, AttributeError):  # statvfs is POSIX only
+        return False
+    return info.f_bavail * info.f_frsize < 1_000_000
+
+
+def _visible_texts(value):
+    """Every string in decoded JSON with its control characters made visible."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list):
+        return [_visible_texts(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _visible_texts(item) for key, item in value.items()}
+    return value
+
+
+# Writes of an answer: when one fails, the message says the answers before it are saved.
+_SAVES_AN_ANSWER = frozenset(("record_review", "save_attempt_answers", "finish_attempt"))
+
+
+def _guarded(method):
+    """Turn any SQLite error inside a Store method into a StateError that says what to do."""
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as err:
+            raise self._explain(err, saving=method.__name__ in _SAVES_AN_ANSWER) from None
+
+    return run
+
+
+# Every public method, including those added later, answers a failing database with a message.
+for _name, _member in list(vars(Store).items()):
+    if not _name.startswith("_") and isinstance(_member, FunctionType) and _name != "close":
+        setattr(Store, _name, _guarded(_member))

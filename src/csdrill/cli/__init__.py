@@ -60,15 +60,58 @@ def _root(
 from csdrill.cli import content, exam, export, gaps, quiz, stats, team  # noqa: E402,F401
 
 
+def _guard_commands(typer_app: typer.Typer) -> None:
+    from csdrill.cli.streams import guard_broken_pipe
+
+    for command in typer_app.registered_commands:
+        command.callback = guard_broken_pipe(command.callback)
+    for group in typer_app.registered_groups:
+        _guard_commands(group.typer_instance)
+
+
+def _check_user_argument(args: list[str]) -> None:
+    """A --user that could not be stored or shown safely is refused before anything runs."""
+    names = []
+    for index, arg in enumerate(args):
+        if arg in ("--user", "-u") and index + 1 < len(args):
+            names.append(args[index + 1])
+        elif arg.startswith("--user="):
+            names.append(arg[len("--user="):])
+        elif arg.startswith("-u") and not arg.startswith("--") and len(arg) > 2:
+            names.append(arg[2:])
+    if names:
+        from csdrill.store import check_user_name  # only then: the store is not light to import
+
+        for name in names:
+            check_user_name(name, "--user")
+
+
 def main() -> None:
     """Run the CLI; content and state errors become a message and exit 2, never a traceback."""
+    from csdrill.cli import streams
     from csdrill.errors import report_and_exit
 
+    stdout_was_closed = streams.plug_closed_descriptors()
+    streams.tolerate_encodings()
+    _guard_commands(app)
     try:
-        app()  # usage errors exit 2 and Ctrl-C exits 130 inside typer itself
+        try:
+            if stdout_was_closed:
+                from csdrill.errors import UsageError
+
+                raise UsageError("standard output is closed, so nothing could be shown; "
+                                 "redirect it to a file or /dev/null instead of closing it")
+            _check_user_argument(sys.argv[1:])
+            app()  # usage errors exit 2 and Ctrl-C exits 130 inside typer itself
+        finally:
+            streams.flush_stdout()
     except KeyboardInterrupt:
         print("\n" + _("interrupted"), file=sys.stderr)
         sys.exit(130)
+    except streams.OutputGone:
+        streams.end_as_broken_pipe()
+    except BrokenPipeError:  # at the final flush
+        streams.end_as_broken_pipe()
     except Exception as err:
         if os.environ.get("CSDRILL_DEBUG"):
             raise

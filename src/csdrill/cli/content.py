@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 import typer
@@ -39,6 +41,7 @@ def markets(decks: list[Path] = DecksOption, as_json: bool = JsonOption) -> None
         return
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     from csdrill.ui.console import stdout
 
@@ -54,8 +57,8 @@ def markets(decks: list[Path] = DecksOption, as_json: bool = JsonOption) -> None
     for row in rows:
         name = row["name"] + (" (pool)" if row["pool"] else "")
         counts = row["cards"]
-        table.add_row(
-            row["code"], name, ", ".join(row["languages"]),
+        table.add_row(  # names come from markets.yaml files: shown literally, never as markup
+            Text(row["code"]), Text(name), Text(", ".join(row["languages"])),
             *(str(counts[t]) for t in TOPICS), str(counts["total"]),
         )
     stdout().print(table)
@@ -82,14 +85,15 @@ def list_decks(
         print_json(rows)
         return
     from rich.table import Table
+    from rich.text import Text
 
     from csdrill.ui.console import stdout
 
     table = Table(title="csdrill decks", title_justify="left")
     for column in ("deck", "market", "topic", "cards", "file"):
         table.add_column(column, justify="right" if column == "cards" else "left")
-    for row in rows:
-        table.add_row(row["deck"], row["market"], row["topic"], str(row["cards"]), row["file"])
+    for row in rows:  # literal text: a file name may contain [brackets]
+        table.add_row(*(Text(str(row[c])) for c in ("deck", "market", "topic", "cards", "file")))
     stdout().print(table)
 
 
@@ -100,6 +104,9 @@ def resolve_market(library, code: str, allow_pool: bool = False) -> str:
     code = code.strip().lower()
     if code not in library.markets:
         choices = sorted(c for c, m in library.markets.items() if allow_pool or not m.pool)
+        if not choices:
+            raise UsageError(f"unknown market '{code}': no markets are defined; add a markets.yaml to your deck "
+                             "folder, or leave CSDRILL_BUILTIN unset to use the built-in markets")
         raise UsageError(
             f"unknown market '{code}'{did_you_mean(code, choices)}; markets: {', '.join(choices)}"
         )
@@ -168,9 +175,10 @@ def lint(
 
     targets = list(paths or [])
     for target in targets:
-        if not target.exists():
+        if not os.path.lexists(target):  # a broken link is there, and lint says what is wrong with it
             raise UsageError(f"no such file or folder: {target}")
-    result = load(extra_deck_dirs(decks) + targets, use_cache=False)  # lint always parses
+    markets_files = [m for m in map(_nearest_markets_file, targets) if m]
+    result = load(extra_deck_dirs(decks) + markets_files + targets, use_cache=False)  # lint always parses
     problems = result.problems
     if targets:
         problems = [p for p in problems if _inside(p.location.path, targets)]
@@ -202,6 +210,22 @@ def lint(
         raise typer.Exit(1)
 
 
+def _nearest_markets_file(target: Path) -> Path | None:
+    """The markets.yaml of the folder a linted file or folder is in, or of the nearest folder above it,
+    so a deck linted alone is checked against the markets its folder defines."""
+    folder = Path(os.path.abspath(target if target.is_dir() else target.parent))
+    for candidate in (folder, *folder.parents):
+        for name in ("markets.yaml", "markets.yml"):
+            if (candidate / name).is_file():
+                return candidate / name
+    return None
+
+
 def _inside(shown: str, targets: list[Path]) -> bool:
-    path = Path(shown).resolve()
-    return any(path == t.resolve() or t.resolve() in path.parents for t in targets)
+    """Whether a problem's file is one of the targets or in one, as written or where links lead."""
+    paths = [Path(os.path.abspath(shown))]
+    folders = [Path(os.path.abspath(t)) for t in targets]
+    with contextlib.suppress(OSError, RuntimeError):  # a link loop leads nowhere
+        paths.append(paths[0].resolve())
+        folders += [t.resolve() for t in targets]
+    return any(path == t or t in path.parents for path in paths for t in folders)

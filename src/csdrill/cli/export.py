@@ -68,6 +68,11 @@ def _output_path(output: Path | None, codes: list[str], suffix: str) -> Path:
         raise UsageError(f"cannot write {output}: it is a folder; give a file name, e.g. {example}")
     if not parent_exists:
         raise UsageError(f"cannot write {output}: folder {output.parent} does not exist")
+    if output.exists() and not output.is_file():  # a device or a pipe: the atomic replace would destroy it
+        if suffix == ".csv":
+            raise UsageError(f"cannot write {output}: it is a device or pipe, not a file; give a file name, "
+                             "or -o - for standard output")
+        raise UsageError(f"cannot write {output}: it is a device or pipe, not a file; give a file name")
     return output
 
 
@@ -142,11 +147,16 @@ def csv(
     topics: list[str] = TopicsOption,
     output: Path = CsvOutputOption,
     decks: list[Path] = DecksOption,
+    raw: bool = typer.Option(
+        False, "--raw",
+        help="Write every cell exactly as in the deck, even one a spreadsheet would run as a formula."),
 ) -> None:
     """Write one CSV row per card with every field, for trainers who work in spreadsheets.
 
     Files are UTF-8 with a byte-order mark (BOM), so Excel shows umlauts, Chinese and Arabic
     right; list fields (choices, options, accept, tags) are joined with " | ".
+    A cell that starts with = + - @, a tab or a carriage return gets a leading apostrophe, so a
+    spreadsheet shows it as text instead of running it as a formula; [bold]--raw[/bold] leaves it out.
     With [bold]--output -[/bold] the CSV goes to stdout as plain UTF-8, without the BOM.
     """
     from csdrill.csv_export import export_csv
@@ -155,7 +165,10 @@ def csv(
     to_stdout = output is not None and str(output) == "-"
     target = None if to_stdout else _output_path(output, codes, ".csv")
     try:
-        count = export_csv(cards, target)
+        count = export_csv(cards, target, formulas_as_text=not raw)
+    except BrokenPipeError:
+        raise
     except OSError as err:
-        raise UsageError(f"cannot write {target}: {err.strerror or err}") from err
+        where = target if target is not None else "standard output"
+        raise UsageError(f"cannot write {where}: {err.strerror or err}") from err
     print(f"{count} cards → {target or 'stdout'}", file=sys.stderr if to_stdout else sys.stdout)

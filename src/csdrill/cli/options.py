@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import typer
@@ -25,5 +26,11 @@ def load_content(decks: list[Path] | None):
     return load_or_raise(extra_deck_dirs(decks), freeze=True)  # a CLI run keeps its content until exit
 
 
+# JSON escapes C0 controls itself; C1 controls, DEL and undecodable bytes (lone surrogates) pass
+# through ensure_ascii=False raw and could act on a terminal, so they are written as \\u escapes.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
 def print_json(data) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    print(_RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +10,7 @@ import typer
 
 from csdrill.cli import app
 from csdrill.cli.options import DecksOption, JsonOption, load_content, print_json
+from csdrill.clock import now_utc
 from csdrill.content.vocabulary import TOPICS
 from csdrill.errors import UsageError
 
@@ -18,18 +18,6 @@ MODE_HELP = (
     "auto: the fitting mode per card (scenarios and cards with choices → choice, producing a phrase → "
     "typed, the rest → flash); flash: reveal, then rate 1-4; choice: pick an option; typed: type the answer."
 )
-
-
-def now_utc() -> datetime:
-    """The current time; CSDRILL_NOW (ISO 8601) replays a session at a chosen moment."""
-    fixed = os.environ.get("CSDRILL_NOW")
-    if fixed:
-        try:
-            moment = datetime.fromisoformat(fixed)
-        except ValueError:
-            raise UsageError(f"CSDRILL_NOW is not an ISO date-time: {fixed!r}") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return datetime.now(UTC)
 
 
 def check_topics(library, market: str, topics: list[str]) -> tuple[str, ...]:
@@ -160,6 +148,7 @@ def reviews(
         print_json(rows)
         return
     from rich.table import Table
+    from rich.text import Text
 
     from csdrill.ui.console import stdout
 
@@ -167,6 +156,6 @@ def reviews(
     for column in ("answered_at", "user", "card_id", "direction", "mode", "rating", "duration_ms"):
         table.add_column(column)
     for row in rows:
-        table.add_row(*(str(row[c]) if row[c] is not None else "" for c in
+        table.add_row(*(Text(str(row[c])) if row[c] is not None else "" for c in  # a user name is no markup
                         ("answered_at", "user", "card_id", "direction", "mode", "rating", "duration_ms")))
     stdout().print(table)

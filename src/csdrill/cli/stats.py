@@ -55,12 +55,11 @@ def stats(
         print_json({"user": user, **figures.to_dict()})
         return
 
-    from rich.console import Console
-
+    from csdrill.ui.console import safe_console
     from csdrill.ui.stats_view import no_reviews_message, render_stats
 
     # NO_COLOR drops every escape code (bold too), not only colours; pipes get plain text anyway.
-    console = Console(highlight=False, color_system=None if os.environ.get("NO_COLOR") else "auto")
+    console = safe_console(highlight=False, color_system=None if os.environ.get("NO_COLOR") else "auto")
     if figures.reviews.total == 0:
         console.print(no_reviews_message(user, code, _market_to_start(library, code)))
         return

@@ -9,6 +9,7 @@ without a single problem are cached, so every problem is always reported from th
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 from csdrill.content.model import Deck
 from csdrill.content.serialise import CARD_FIELDS, card_from_row, card_to_row
 
-FORMAT = 2  # 2: cards as positional rows under a list of field names
+FORMAT = 3  # 2: cards as positional rows under a list of field names; 3: control characters made visible
 
 
 def cache_dir() -> Path:
@@ -69,10 +70,11 @@ class DeckCache:
                      deck={"id": deck.id, "title": deck.title, "market": deck.market, "topic": deck.topic},
                      fields=CARD_FIELDS, cards=[card_to_row(card) for card in deck.cards])
         target = self._entry_path(path)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
             os.replace(temporary, target)
-        except OSError:
-            pass  # a cache that cannot be written only costs speed
+        except OSError:  # full disk, read-only home: a cache that cannot be written only costs speed
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)

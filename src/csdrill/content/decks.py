@@ -28,11 +28,12 @@ def read_deck(
     title = fields.text("title", required=True)
     market = fields.text("market", required=True)
     if market and market not in markets:
-        fields.problem(
-            fields.at("market"),
-            f"unknown market '{market}'{did_you_mean(market, markets)}; "
-            f"known: {', '.join(sorted(markets))}",
-        )
+        if markets:
+            message = f"unknown market '{market}'{did_you_mean(market, markets)}; known: {', '.join(sorted(markets))}"
+        else:
+            message = (f"unknown market '{market}': no markets are defined; add a markets.yaml to the deck "
+                       "folder, or leave CSDRILL_BUILTIN unset to use the built-in markets")
+        fields.problem(fields.at("market"), message)
     topic = fields.choice("topic", TOPICS, required=True)
     raw_cards = root.get("cards")
     cards = []

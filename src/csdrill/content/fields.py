@@ -124,8 +124,11 @@ class Fields:
         value = self.text(key, required=True)
         if value is None:
             return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in value:
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # e.g. an unclosed IPv6 bracket: https://[x
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in value:
             self.problem(self.at(key), f"'{key}' is not a valid http(s) URL: '{value}'")
             return None
         return value

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
+import re
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,8 +18,13 @@ from csdrill.content.markets import check_includes, read_markets
 from csdrill.content.model import Deck, Library, Market
 from csdrill.content.problems import ContentError, Location, Problem
 from csdrill.content.yamltree import Map, YamlProblem, parse, value_loc
+from csdrill.errors import UsageError
 
 YAML_SUFFIXES = (".yaml", ".yml")
+
+# Parsing takes some 30 times a file's size in memory: one deck file above this many megabytes is
+# refused, so a runaway file cannot take the machine down. CSDRILL_MAX_DECK_MB raises it (0: no limit).
+MAX_DECK_MB = 10
 
 
 def builtin_root() -> Path:
@@ -26,6 +34,32 @@ def builtin_root() -> Path:
     if (bundled / "decks").is_dir():
         return bundled
     return package.parent.parent
+
+
+def checkout_root(path: Path) -> Path | None:
+    """The csdrill source checkout whose decks/ or quizzes/ `path` is in, or None.
+
+    A trainer who follows decks/README.md edits a checkout's decks/ while the installed csdrill
+    carries its own copy in site-packages: content from the checkout must replace that copy, or
+    every card would clash with itself and a new market would be unknown.
+    """
+    try:
+        full = path.resolve()
+    except (OSError, RuntimeError):
+        return None
+    for folder in (full, *full.parents):
+        if (folder / "decks" / "markets.yaml").is_file() and _is_csdrill_project(folder / "pyproject.toml"):
+            content = (folder / "decks", folder / "quizzes")
+            return folder if any(c == full or c in full.parents for c in content) else None
+    return None
+
+
+def _is_csdrill_project(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r'^name\s*=\s*"csdrill"', text, re.MULTILINE) is not None
 
 
 def extra_deck_dirs(cli_dirs=()) -> list[Path]:
@@ -43,16 +77,104 @@ def builtin_enabled() -> bool:
 
 def display_path(path: Path) -> str:
     """Relative to the working directory when inside it; absolute otherwise."""
+    try:  # the folder resolved, the name kept: a linked file is named as the link, as the user wrote it
+        full = path.parent.resolve() / path.name
+    except (OSError, RuntimeError):  # a folder link loop
+        full = Path(os.path.abspath(path))
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(full.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):  # outside the working folder, or that folder was deleted
+        return str(full)
+
+
+def max_deck_bytes() -> int | None:
+    """The size limit for one content file, from CSDRILL_MAX_DECK_MB; None for no limit."""
+    raw = os.environ.get("CSDRILL_MAX_DECK_MB", "").strip()
+    if not raw:
+        return MAX_DECK_MB * 1_000_000
+    try:
+        megabytes = float(raw)
     except ValueError:
-        return str(path.resolve())
+        megabytes = -1.0
+    if not 0 <= megabytes < 1e9:
+        raise UsageError(f"CSDRILL_MAX_DECK_MB must be a number of megabytes (0 for no limit), not '{raw}'")
+    return int(megabytes * 1_000_000) or None
 
 
-def yaml_files(target: Path) -> list[Path]:
-    if target.is_file():
+# Whole sentences, one per kind of file, so that each translates as a whole.
+_NOT_REGULAR = {
+    stat.S_IFIFO: "not a regular file but a named pipe (FIFO); deck files must be plain files",
+    stat.S_IFCHR: "not a regular file but a device; deck files must be plain files",
+    stat.S_IFBLK: "not a regular file but a device; deck files must be plain files",
+    stat.S_IFSOCK: "not a regular file but a socket; deck files must be plain files",
+    stat.S_IFDIR: "not a regular file but a folder; deck files must be plain files",
+}
+
+
+def _not_regular(mode: int) -> str:
+    return _NOT_REGULAR.get(stat.S_IFMT(mode), "not a regular file but a special file; deck files must be plain files")
+
+
+def _unreachable(path: Path, err: OSError) -> str:
+    """Why a path that is listed cannot be followed, in words."""
+    if err.errno == errno.ELOOP:
+        return "symbolic link loop: following the link leads back to it"
+    if err.errno == errno.ENOENT and path.is_symlink():
+        return f"broken symbolic link: its target {os.readlink(path)} does not exist"
+    return f"cannot read: {err.strerror}"
+
+
+def _may_be_content(path: Path) -> bool:
+    """A link that leads nowhere matters when it could have been a deck file or a folder of them."""
+    return not path.name.startswith(".") and (not path.suffix or path.suffix in YAML_SUFFIXES)
+
+
+def yaml_files(target: Path, problems: list[Problem] | None = None) -> list[Path]:
+    """Content files in `target`, a file or a folder searched recursively (symlinked folders are not followed).
+
+    What cannot be used is reported in `problems`, never skipped without a word: a named pipe or
+    device with a YAML name, a broken link or link loop, a folder that cannot be read.
+    """
+    problems = problems if problems is not None else []
+    try:
+        mode = target.stat().st_mode
+    except OSError as err:
+        problems.append(Problem(Location(display_path(target)), _unreachable(target, err)))
+        return []
+    if not stat.S_ISDIR(mode):
+        if not stat.S_ISREG(mode):
+            problems.append(Problem(Location(display_path(target)), _not_regular(mode)))
+            return []
         return [target]
-    return sorted(p for p in target.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+    found: list[Path] = []
+    folders = [target]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as err:
+            problems.append(Problem(Location(display_path(folder)), f"cannot read folder: {err.strerror}"))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(path)
+                    continue
+                mode = entry.stat().st_mode  # follows a link to what it points at
+            except OSError as err:
+                if not _may_be_content(path):  # e.g. Emacs's lock link .#deck.yaml, which points nowhere
+                    continue
+                problems.append(Problem(Location(display_path(path)), _unreachable(path, err)))
+                continue
+            if path.suffix not in YAML_SUFFIXES or stat.S_ISDIR(mode):
+                continue
+            if stat.S_ISREG(mode):
+                found.append(path)
+            else:
+                problems.append(Problem(Location(display_path(path)), _not_regular(mode)))
+    return sorted(found)
 
 
 @dataclass
@@ -73,6 +195,7 @@ class LoadResult:
 
 def _read_bytes(paths: list[Path], problems: list[Problem]) -> list[SourceFile]:
     files, seen = [], set()
+    limit = max_deck_bytes()
     for path in paths:
         key = path.resolve()
         if key in seen:
@@ -80,10 +203,38 @@ def _read_bytes(paths: list[Path], problems: list[Problem]) -> list[SourceFile]:
         seen.add(key)
         shown = display_path(path)
         try:
-            files.append(SourceFile(path, shown, path.read_bytes()))
+            data = _read_regular(path, limit)
+        except _Unusable as err:
+            problems.append(Problem(Location(shown), str(err)))
+            continue
         except OSError as err:
             problems.append(Problem(Location(shown), f"cannot read file: {err.strerror}"))
+            continue
+        files.append(SourceFile(path, shown, data))
     return files
+
+
+class _Unusable(Exception):
+    pass
+
+
+def _read_regular(path: Path, limit: int | None) -> bytes:
+    """The file's bytes; _Unusable when it is no plain file (checked on the open file, so a pipe
+    swapped in after listing cannot block) or is over the size limit."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Unusable(_not_regular(info.st_mode))
+        if limit is not None and info.st_size > limit:
+            raise _Unusable(
+                f"file is {info.st_size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit for one content "
+                "file; split it into several files, or raise the limit with CSDRILL_MAX_DECK_MB"
+            )
+        data = handle.read(limit + 1 if limit is not None else -1)
+        if limit is not None and len(data) > limit:  # it grew while being read
+            raise _Unusable(f"file is over the {limit / 1e6:g} MB limit for one content file")
+        return data
 
 
 def _parse(source: SourceFile, problems: list[Problem]) -> Map | None:
@@ -160,13 +311,14 @@ def _load(extra_dirs, include_builtin: bool | None, today: date, use_cache: bool
     if include_builtin is None:
         include_builtin = builtin_enabled()
     if include_builtin:
-        root = builtin_root()
-        paths += yaml_files(root / "decks") + yaml_files(root / "quizzes")
+        checkouts = (checkout_root(Path(extra)) for extra in extra_dirs)
+        root = next((found for found in checkouts if found), None) or builtin_root()
+        paths += yaml_files(root / "decks", problems) + yaml_files(root / "quizzes", problems)
     for extra in extra_dirs:
-        if not extra.exists():
+        if not os.path.lexists(extra):
             problems.append(Problem(Location(str(extra)), "no such file or folder"))
             continue
-        paths += yaml_files(extra)
+        paths += yaml_files(extra, problems)
     sources = _read_bytes(paths, problems)
 
     # markets.yaml files are tiny and decide how decks validate: always parse them first.

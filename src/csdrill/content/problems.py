@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from csdrill.safe_text import visible
+
 
 @dataclass(frozen=True, order=True, slots=True)
 class Location:
@@ -21,7 +23,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        # Paths and quoted values come from outside: nothing in them may act on a terminal, and a
+        # quoted value with a line break must not split the one line a problem takes.
+        return visible(f"{self.location}: {self.message}").replace("\n", "\\n")
 
     def to_dict(self) -> dict:
         loc = self.location

@@ -9,6 +9,7 @@ from __future__ import annotations
 import yaml
 
 from csdrill.content.problems import Location, Problem
+from csdrill.safe_text import visible
 
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -36,8 +37,12 @@ class _TextResolver(yaml.resolver.BaseResolver):
 
 try:  # libyaml makes parsing several times faster; fall back when it is missing
     from yaml.cyaml import CParser as _Parser
+
+    _BYTE_POSITIONS = True  # libyaml reports reader errors at a UTF-8 byte offset
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.loader import SafeLoader as _Parser
+
+    _BYTE_POSITIONS = False
 
 
 class _Loader(_TextResolver, _Parser):  # our resolver first, so it shadows a fallback loader's own
@@ -50,6 +55,10 @@ class _Loader(_TextResolver, _Parser):  # our resolver first, so it shadows a fa
 # (with a floor for tiny files): a few KB of nested aliases must not eat the machine.
 _NODES_PER_BYTE = 4
 _MIN_NODE_BUDGET = 20_000
+
+# A card needs four levels (cards > card > source > field); the cap keeps the builder's recursion
+# far below Python's own limit, whatever libyaml accepts.
+MAX_DEPTH = 64
 
 # Maps and sequences keep the parser's marks and turn one into a Location only when asked: a deck of
 # 1,000 cards has some 30,000 keys and values, and hardly any of them is ever reported.
@@ -109,30 +118,58 @@ def _loc(path: str, mark) -> Location:
 
 
 def parse(text: str, path: str):
-    """Parse YAML text into Map/Seq/str/None; raise YamlProblem with a location on failure."""
+    """Parse YAML text into Map/Seq/str/None; raise YamlProblem with a location on failure.
+
+    Control characters that double-quoted escapes put into a value or key come back visible
+    (`\\x1b`), so nothing read from a deck can act on a terminal.
+    """
     try:
         root = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as err:
+        raise YamlProblem(_reader_problem(err, text, path)) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = _loc(path, mark) if mark else Location(path)
         what = err.problem or err.context or "invalid YAML"
         if err.context and err.problem:
             what = f"{err.context}, {err.problem}"
-        raise YamlProblem(Problem(where, f"YAML syntax error: {what}")) from None
+        raise YamlProblem(Problem(where, f"YAML syntax error: {_one_line(what)}")) from None
     except yaml.YAMLError as err:
-        raise YamlProblem(Problem(Location(path), f"YAML error: {err}")) from None
+        raise YamlProblem(Problem(Location(path), f"YAML error: {_one_line(str(err))}")) from None
     if root is None:
         return None
-    builder = _Builder(path, budget=max(_MIN_NODE_BUDGET, _NODES_PER_BYTE * len(text)))
-    return builder.build(root)
+    # Raw control characters never get past the reader; only escapes (\e, \x9b) and the
+    # NEL line break (U+0085) can put them into a value, so text without either needs no check.
+    clean = "\\" not in text and "\x85" not in text
+    builder = _Builder(path, budget=max(_MIN_NODE_BUDGET, _NODES_PER_BYTE * len(text)), clean=clean)
+    return builder.build(root, 0)
+
+
+def _one_line(message: str) -> str:
+    return visible(" ".join(message.split()))
+
+
+def _reader_problem(err, text: str, path: str) -> Problem:
+    """A character the YAML reader refuses, at its own line and column."""
+    position = err.position
+    if _BYTE_POSITIONS:
+        position = len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
+    line = text.count("\n", 0, position) + 1
+    col = position - (text.rfind("\n", 0, position) + 1) + 1
+    char = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "?")
+    return Problem(
+        Location(path, line, col),
+        f"character U+{char:04X} is not allowed in YAML (a control or non-printable character); remove it",
+    )
 
 
 class _Builder:
-    def __init__(self, path: str, budget: int):
+    def __init__(self, path: str, budget: int, clean: bool = False):
         self.path = path
         self.budget = budget
+        self.clean = clean
 
-    def _spend(self, node) -> None:
+    def _spend(self, node, depth: int) -> None:
         self.budget -= 1
         if self.budget < 0:
             raise YamlProblem(
@@ -142,34 +179,44 @@ class _Builder:
                     "write the content out instead of nesting aliases",
                 )
             )
+        if depth > MAX_DEPTH:
+            raise YamlProblem(
+                Problem(
+                    _loc(self.path, node.start_mark),
+                    f"values are nested more than {MAX_DEPTH} levels deep; "
+                    "a deck needs only a few (cards, a card, its source)",
+                )
+            )
 
-    def build(self, node):
-        self._spend(node)
+    def build(self, node, depth: int):
+        self._spend(node, depth)
         if isinstance(node, yaml.ScalarNode):
-            return None if node.tag == _NULL else node.value
+            if node.tag == _NULL:
+                return None
+            return node.value if self.clean else visible(node.value)
         if isinstance(node, yaml.SequenceNode):
             seq = Seq()
             seq.path, seq.mark, seq.item_marks = self.path, node.start_mark, []
             for item in node.value:
-                seq.append(self.build(item))
+                seq.append(self.build(item, depth + 1))
                 seq.item_marks.append(item.start_mark)
             return seq
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node)
+            return self._mapping(node, depth)
         raise YamlProblem(Problem(_loc(self.path, node.start_mark), "unsupported YAML node"))
 
-    def _mapping(self, node) -> Map:
+    def _mapping(self, node, depth: int) -> Map:
         out = Map()
         out.path, out.mark, out.key_marks, out.value_marks = self.path, node.start_mark, {}, {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                self._merge(out, value_node)
+                self._merge(out, value_node, depth)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem(
                     Problem(_loc(self.path, key_node.start_mark), "mapping keys must be plain text")
                 )
-            key = key_node.value
+            key = key_node.value if self.clean else visible(key_node.value)
             if key in out.key_marks:
                 first = out.key_marks[key]
                 raise YamlProblem(
@@ -178,15 +225,15 @@ class _Builder:
                         f"duplicate key '{key}' (first at line {first.line + 1})",
                     )
                 )
-            out[key] = self.build(value_node)
+            out[key] = self.build(value_node, depth + 1)
             out.key_marks[key] = key_node.start_mark
             out.value_marks[key] = value_node.start_mark
         return out
 
-    def _merge(self, out: Map, value_node) -> None:
+    def _merge(self, out: Map, value_node, depth: int) -> None:
         sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
         for source in sources:
-            merged = self.build(source)
+            merged = self.build(source, depth + 1)
             if not isinstance(merged, Map):
                 raise YamlProblem(
                     Problem(_loc(self.path, source.start_mark), "'<<' merges only mappings")

@@ -1,4 +1,8 @@
-"""The Rich consoles every command prints through (NO_COLOR and pipes are honoured by Rich)."""
+"""The Rich consoles every command prints through (NO_COLOR and pipes are honoured by Rich).
+
+Whatever a view prints, text that came from outside cannot act on the terminal: every segment of
+text (never Rich's own control codes) has its control characters made visible on the way out.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,40 @@ from functools import cache
 
 
 @cache
-def stdout():
+def _console_class():
     from rich.console import Console
+    from rich.segment import Segment
 
-    return Console(highlight=False)
+    from csdrill.safe_text import is_safe, visible
+
+    class SafeConsole(Console):
+        def _render_buffer(self, buffer):
+            return super()._render_buffer(
+                segment if segment.control or is_safe(segment.text)
+                else Segment(visible(segment.text), segment.style, segment.control)
+                for segment in buffer
+            )
+
+        def on_broken_pipe(self) -> None:
+            # Rich would exit 1 here; the CLI ends a broken pipe the way other Unix tools end.
+            from csdrill.cli.streams import OutputGone
+
+            self.quiet = True
+            raise OutputGone()
+
+    return SafeConsole
+
+
+def safe_console(**options):
+    """A Rich Console with these options that shows control characters in text as visible escapes."""
+    return _console_class()(**options)
+
+
+@cache
+def stdout():
+    return safe_console(highlight=False)
 
 
 @cache
 def stderr():
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
+    return safe_console(stderr=True, highlight=False)

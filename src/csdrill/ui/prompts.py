@@ -12,6 +12,7 @@ from typing import TextIO
 
 from csdrill.drill.truth import read_truth
 from csdrill.errors import UsageError
+from csdrill.safe_text import visible
 
 RATING_CHOICES = ("Again", "Hard", "Good", "Easy")
 YES_WORDS = frozenset({"y", "yes", "j", "ja", "o", "oui", "s", "si", "sí", "sim", "是", "好", "对", "はい"})
@@ -59,7 +60,7 @@ class LinePrompts:
         self.lines_read += 1
         answer = line.rstrip("\r\n")
         if self.scripted:  # echo piped answers so the transcript reads like a session
-            self.stdout.write(answer + "\n")
+            self.stdout.write(visible(answer) + "\n")  # a piped line may carry escape sequences
         return answer
 
     def _unusable(self, error: str, ask_again: str, text: str, **values) -> None:
@@ -71,7 +72,7 @@ class LinePrompts:
     def _number(self, prompt: str, count: int) -> int:
         while True:
             text = self._line(prompt).strip()
-            if text.isdigit() and 1 <= int(text) <= count:
+            if text.isascii() and text.isdigit() and len(text) <= len(str(count)) and 1 <= int(text) <= count:
                 return int(text) - 1
             self._unusable(NOT_A_NUMBER, ASK_NUMBER_AGAIN, text, count=count)
 
