@@ -164,12 +164,10 @@ def read_tallies(db, since: datetime | None, users: list[str] | None, to_db) -> 
     given before a card reached review are sorted (first answers, learning, relearning); lapses come
     from their small partial index; answers in review are all answers less the others.
     """
-    where, params = ["1=1"], []
+    condition, params = _cohort_condition(db, users), []
     if since is not None:
-        where.append("answered_at >= ?")
+        condition += " AND answered_at >= ?"
         params.append(to_db(since))
-    where.append(_cohort_condition(db, users))
-    condition = " AND ".join(where)
     if since is None:
         per_card = ("SELECT card_id, COUNT(*), SUM(answers) FROM (SELECT user, card_id, COUNT(*) AS answers "
                     f"FROM reviews WHERE {condition} GROUP BY user, card_id) GROUP BY card_id")
