@@ -312,6 +312,8 @@ def report(results: dict, quick: bool) -> str:
                          ratio(g[key], g["markets"]), "—"))
         rows.append((f"raw `SELECT COUNT(*) FROM reviews`, {g['reviews']:,} reviews", ms(g["count"]), "—", "—",
                      "reference"))
+        rows.append(("raw `SELECT SUM(duration_ms) FROM reviews` (a table scan), same log", ms(g["scan"]), "—", "—",
+                     "reference"))
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     lines = [
         "# Benchmark results",
