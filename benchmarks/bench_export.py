@@ -1,10 +1,12 @@
 """`csdrill export anki` of 10,000 notes against plain genanki writing the same notes.
 
 Both sides write one note per card, with the same GUIDs, into one deck of one .apkg. What plain
-genanki does not do, and csdrill must: render seven escaped fields per note (plain genanki writes
-the raw question and answer, so its collection is about half the size), and read the per-note mod
-state and hash every note's content, which keeps re-imports from duplicating notes or overwriting
-learners' edits. genanki stores its zip uncompressed; csdrill deflates it (level 1).
+genanki does not do, and csdrill must: fill fifteen fields per note (escaped text, non-Latin text
+tagged with its language, the choices shuffled in an order fixed by the card id and lettered; plain
+genanki writes the raw question and answer, so its collection is about half the size), tag each
+note under csdrill::, and read the per-note mod state and hash every note's content, which keeps
+re-imports from duplicating notes or overwriting learners' edits; look for the notes of retired
+cards. genanki stores its zip uncompressed; csdrill deflates it (level 1).
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import json
 import os
@@ -30,7 +29,6 @@ from tests.conftest import write
 anki_collection = pytest.importorskip("anki.collection")
 Collection = anki_collection.Collection
 ImportAnkiPackageRequest = anki_collection.ImportAnkiPackageRequest
-ImportAnkiPackageOptions = anki_collection.ImportAnkiPackageOptions
 
 TODAY = date(2026, 11, 22)
 # Export times are passed in, so every mod is predictable. In the past, so that a learner's own
@@ -193,14 +191,20 @@ def collection(tmp_path):
     col.close()
 
 
-# The options docs/anki.md tells trainers to use: update what is newer, merge changed note types.
-RECOMMENDED = {"update_notes": 0, "update_notetypes": 0, "merge_notetypes": True,
-               "with_scheduling": False, "with_deck_configs": False}
+def default_options(col):
+    """The import options Anki's desktop import page starts with: the backend's own presets
+    (a new collection: no merging of note types, update notes and note types "if newer")."""
+    return col._backend.get_import_anki_package_presets()
 
 
 def import_apkg(col, path: Path, **options):
-    opts = ImportAnkiPackageOptions(**{**RECOMMENDED, **options})
-    return col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path), options=opts)).log
+    """Import as a learner does, with the desktop's default options unless a test says otherwise."""
+    opts = default_options(col)
+    for name, value in options.items():
+        setattr(opts, name, value)
+    log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path), options=opts)).log
+    col.models._clear_cache()  # pylib keeps note types it has read; the desktop reloads them after an import
+    return log
 
 
 def package_rows(path: Path, tmp_path: Path, query: str) -> list:
@@ -249,12 +253,18 @@ def test_note_types_have_the_expected_fields(world, tmp_path, collection):
     import_apkg(collection, export(world, tmp_path / "de.apkg").path)
 
     fields = {m["name"]: [f["name"] for f in m["flds"]] for m in collection.models.all()}
-    common = ["Explanation", "Chinese", "Source", "Card ID"]
-    assert fields["csdrill fact"] == ["Question", "Choices", "Answer", *common]
-    assert fields["csdrill true/false"] == ["Statement", "Answer", *common]
+    common = ["Explanation", "Chinese", "Source", "Card ID"]  # the first edition's, in their first-edition slots
+    added = ["Chinese prompt", "Retired", "Spare 1", "Spare 2", "Spare 3", "Spare 4"]
+    assert fields["csdrill fact"] == ["Question", "Choices", "Answer", *common, "Right choice", "Also accepted",
+                                      *added]
+    assert fields["csdrill true/false"] == ["Statement", "Answer", *common, *added]
     assert fields["csdrill phrase"] == ["Phrase", "Meaning", "Language", "Register", "Use", "Alternatives",
-                                        *common]
-    assert fields["csdrill scenario"] == ["Situation", "Options", "Best", "Why", *common]
+                                        *common, "Speech", *added]
+    assert fields["csdrill scenario"] == ["Situation", "Options", "Best", "Why", *common, "Right choice", *added]
+    # Anki matches fields by these ids on import: they must arrive, distinct and fixed by slot
+    ids = [f["id"] for m in collection.models.all() if m["name"].startswith("csdrill") for f in m["flds"]]
+    assert None not in ids and len(set(ids)) == len(ids)
+    assert collection.models.by_name("csdrill fact")["flds"][0]["id"] == NOTE_TYPES["fact"].field_id(0)
     templates = {m["name"]: [t["name"] for t in m["tmpls"]] for m in collection.models.all()}
     assert templates["csdrill phrase"] == ["Recognition", "Production"]
     ids = {m["name"]: m["id"] for m in collection.models.all()}
@@ -274,8 +284,8 @@ def test_pools_get_their_own_decks_and_tags_name_the_card_market(world, tmp_path
     assert decks_of("eu-reg-withdrawal-period") == {"csdrill::European Union::Regulation"}
     assert decks_of("gl-phr-ja-wait") == {"csdrill::Global service skills::Skill"}
     assert sorted(notes["de-reg-widerruf-frist"].tags) == sorted(
-        ["csdrill", "market::de", "topic::regulation", "withdrawal_period", "core"])
-    assert sorted(notes["eu-reg-withdrawal-period"].tags) == ["csdrill", "market::eu", "topic::regulation"]
+        ["csdrill::market::de", "csdrill::topic::regulation", "csdrill::tag::withdrawal_period", "csdrill::tag::core"])
+    assert sorted(notes["eu-reg-withdrawal-period"].tags) == ["csdrill::market::eu", "csdrill::topic::regulation"]
 
 
 def test_all_markets_export_holds_each_shared_card_once(world, tmp_path, collection):
@@ -297,7 +307,10 @@ def test_fields_match_the_yaml_text_exactly(world, tmp_path, collection):
     assert fact["Answer"] == "14 Tage ab Erhalt der Ware"
     assert fact["Chinese"] == "德国商品撤回期为 14 天，自收货之日起算。"
     assert fact["Explanation"] == "§ 355 Abs. 2 BGB; sie beginnt mit dem Erhalt der Ware."
-    assert fact["Choices"] == "<ul><li>7 Tage</li><li>14 Tage ab Erhalt der Ware</li><li>30 Tage</li></ul>"
+    # shuffled in an order fixed by the card id, lettered, the right one marked
+    assert re.findall(r'<li( class="right")?><span class="label">(.)</span> (.*?)</li>', fact["Choices"]) == [
+        (' class="right"', "A", "14 Tage ab Erhalt der Ware"), ("", "B", "7 Tage"), ("", "C", "30 Tage")]
+    assert fact["Right choice"] == "A"
     assert notes["de-eti-du-myth"]["Statement"] == "Duzen ist im Kundenservice immer in Ordnung."
     assert notes["de-eti-du-myth"]["Answer"] == "False"
     assert notes["de-phr-verzoegerung"]["Phrase"] == (
@@ -445,18 +458,19 @@ def test_guid_comes_from_the_card_id_only(world, tmp_path, collection):
     assert collection.note_count() == 8
 
 
-def test_mod_state_of_earlier_versions_still_matches(world, tmp_path, isolated_home):
-    """The hashes in anki-notes.json are a contract with every trainer's machine: had they changed,
-    the first export after an upgrade would count every note as changed and overwrite learners' edits.
-    These are the hashes csdrill 0.1.0 wrote for these notes (json.dumps of the content)."""
-    export(world, tmp_path / "de.apkg")
+def test_mod_state_hashes_the_notes_content_as_json(world, tmp_path, isolated_home):
+    """The hashes in anki-notes.json are a contract with every trainer's machine: the JSON content hash
+    of a note's type, fields by name and tags, as csdrill 0.1.0 computed it. Were the scheme to change,
+    the first export after an upgrade would count every note as changed and overwrite learners' edits."""
+    path = export(world, tmp_path / "de.apkg").path
+    names = {nt.id: nt.fields for nt in NOTE_TYPES.values()}
 
     notes = json.loads((isolated_home / "anki-notes.json").read_text(encoding="utf-8"))["notes"]
-    assert notes[note_guid("de-reg-widerruf-frist")][:2] == [
-        "1af13531d7441596ecf3439f460345966f7dd09f7c0c20f53d8473b7bf28eaab", T0]
-    assert notes[note_guid("gl-phr-ar-patience")][:2] == [
-        "58c3f71df05bbd423b31b6734c6e93b7f1087d60659eff686563216becaa6cf8", T0]
-    assert notes["notetype:1733061003"] == ["31e730d503ee004945a0731d065ee65d9ea7021b7702d3281de8d4734269111f", T0]
+    rows = package_rows(path, tmp_path, "SELECT guid, mid, flds, tags FROM notes")
+    assert len(rows) == 8
+    for guid, mid, flds, tags in rows:
+        content = note_content(mid, dict(zip(names[mid], flds.split("\x1f"), strict=True)), tags.split())
+        assert notes[guid][:2] == [content_hash(content), T0]
 
 
 @settings(max_examples=300, deadline=None)
@@ -592,66 +606,6 @@ def test_package_holds_fixed_ids_and_stable_mods(world, tmp_path):
     assert {row[2] for row in first} == {T0}
 
 
-# --- note types change in later versions --------------------------------------------------------------
-
-
-def with_extra_fact_field():
-    note_types = dict(NOTE_TYPES)
-    fact = note_types["fact"]
-    note_types["fact"] = dataclasses.replace(fact, fields=(*fact.fields, "Hint"))
-    return note_types
-
-
-def csdrill_note_type_names(col) -> list[str]:
-    return sorted(m.name for m in col.models.all_names_and_ids() if m.name.startswith("csdrill"))
-
-
-def test_changed_note_type_merges_without_plus_duplicates(world, tmp_path, collection):
-    import_apkg(collection, export(world, tmp_path / "v1.apkg").path)
-
-    result = export(world, tmp_path / "v2.apkg", now=T0 + 60, note_types=with_extra_fact_field())
-    log = import_apkg(collection, result.path)  # merge_notetypes=True, as docs/anki.md says
-
-    assert csdrill_note_type_names(collection) == [
-        "csdrill fact", "csdrill phrase", "csdrill scenario", "csdrill true/false"]
-    assert not [m.name for m in collection.models.all_names_and_ids() if m.name.endswith("+")]
-    fact = collection.models.by_name("csdrill fact")
-    assert [f["name"] for f in fact["flds"]][-1] == "Hint"
-    assert len(log.conflicting) == 0 and len(log.new) == 0
-    assert collection.note_count() == 8
-    notes = notes_by_card_id(collection)
-    assert notes["de-reg-widerruf-frist"]["Answer"] == "14 Tage ab Erhalt der Ware"
-    assert notes["de-reg-widerruf-frist"]["Hint"] == ""
-
-
-def test_update_always_once_brings_a_changed_note_types_notes_up_to_date(world, tmp_path, collection):
-    """Anki marks the merged notes as modified at import time, so "If newer" skips them: the one
-    import after a note-type change uses "Update notes: Always" (docs/anki.md)."""
-    import_apkg(collection, export(world, tmp_path / "v1.apkg").path)
-
-    result = export(world, tmp_path / "v2.apkg", now=T0 + 60, note_types=with_extra_fact_field())
-    log = import_apkg(collection, result.path, update_notes=1)  # IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS
-
-    fact_ids = {"de-reg-widerruf-frist", "de-reg-escape", "eu-reg-withdrawal-period"}
-    assert {n.fields[-2] for n in log.updated} == fact_ids  # the Card ID field, before Hint
-    assert len(log.new) == len(log.conflicting) == 0
-    assert csdrill_note_type_names(collection) == [
-        "csdrill fact", "csdrill phrase", "csdrill scenario", "csdrill true/false"]
-    assert {cid: n.mod for cid, n in notes_by_card_id(collection).items() if cid in fact_ids} == dict.fromkeys(
-        fact_ids, T0 + 60)
-
-
-def test_without_merge_a_changed_note_type_is_duplicated(world, tmp_path, collection):
-    """Why docs/anki.md insists on "Merge note types": without it Anki keeps a "+" copy."""
-    import_apkg(collection, export(world, tmp_path / "v1.apkg").path)
-
-    result = export(world, tmp_path / "v2.apkg", now=T0 + 60, note_types=with_extra_fact_field())
-    log = import_apkg(collection, result.path, merge_notetypes=False)
-
-    assert "csdrill fact+" in csdrill_note_type_names(collection)
-    assert len(log.conflicting) == 3  # and the fact notes were not updated
-
-
 # --- the command line ---------------------------------------------------------------------------------
 
 
@@ -763,3 +717,67 @@ def test_version_does_not_import_genanki():
 
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["csdrill", run.stdout.split()[1], "False", "False"]
+
+
+# --- temporary files ------------------------------------------------------------------------------------
+
+
+def test_a_killed_export_leaves_nothing_in_the_system_temp_folder_and_the_next_run_cleans_up(tmp_path):
+    """SIGKILL a real export while it writes: its temporary files are next to the output only (never
+    in the system temp folder), and the next export to the same file removes them."""
+    import signal
+    import time
+
+    decks = tmp_path / "decks"
+    write(decks, "markets.yaml", "markets:\n  - code: zz\n    name: Zedland\n    languages: [de]\n")
+    cards = "".join(f"  - id: zz-big-{i}\n    q: Frage {i}?\n    a: Antwort {i}\n    explain: Weil {i}.\n"
+                    for i in range(6_000))
+    write(decks, "zz.yaml", "deck: zz-big\ntitle: Big\nmarket: zz\ntopic: skill\ncards:\n" + cards)
+    system_tmp, out = tmp_path / "system-tmp", tmp_path / "out"
+    system_tmp.mkdir()
+    out.mkdir()
+    env = {**os.environ, "CSDRILL_BUILTIN": "0", "TMPDIR": str(system_tmp)}
+    command = [sys.executable, "-m", "csdrill", "export", "anki", "--decks", str(decks), "-o", str(out / "big.apkg")]
+
+    export_run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(out.glob(".big.apkg.*.anki2.tmp")) and export_run.poll() is None:
+            assert time.monotonic() < deadline, "the export never started writing"
+            time.sleep(0.002)
+        export_run.send_signal(signal.SIGKILL)
+    finally:
+        export_run.wait(timeout=60)
+    assert export_run.returncode == -signal.SIGKILL, "the export ended before it could be killed"
+
+    left = sorted(p.name for p in out.iterdir())
+    assert left and all(re.fullmatch(rf"\.big\.apkg\.{export_run.pid}\.[0-9a-f]+(\.anki2)?\.tmp", n) for n in left)
+    assert list(system_tmp.iterdir()) == []
+
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["big.apkg"]
+    assert list(system_tmp.iterdir()) == []
+
+
+def test_temporary_files_of_a_running_export_are_left_alone(tmp_path):
+    from csdrill.anki.scratch import remove_stale
+
+    target = tmp_path / "x.apkg"
+    ours = tmp_path / f".x.apkg.{os.getpid()}.abcd1234.tmp"
+    dead = tmp_path / ".x.apkg.999999999.abcd1234.anki2.tmp"  # above any Linux pid_max
+    unrelated = tmp_path / ".y.apkg.999999999.abcd1234.tmp"
+    for path in (ours, dead, unrelated):
+        path.write_bytes(b"")
+
+    assert remove_stale(target) == [dead]
+    assert ours.exists() and unrelated.exists() and not dead.exists()
+
+
+def test_summary_counts_in_words_a_person_would_use(tmp_path):
+    from csdrill.anki.package import AnkiExport
+
+    assert AnkiExport(tmp_path / "x.apkg", notes=1, cards=1, decks=1, changed=0).summary() == (
+        f"1 note, 1 card, 1 deck → {tmp_path / 'x.apkg'}")
+    assert AnkiExport(tmp_path / "x.apkg", notes=3, cards=4, decks=2, changed=0, retired=1).summary() == (
+        f"3 notes (1 retired), 4 cards, 2 decks → {tmp_path / 'x.apkg'}")

@@ -114,13 +114,13 @@ def imported_modules(*args: str) -> set[str]:
 
 def test_version_imports_no_heavy_modules():
     modules = imported_modules("--version")
-    for heavy in ("genanki", "fsrs", "questionary", "sqlite3", "anki", "yaml", "csdrill.store",
+    for heavy in ("genanki", "fsrs", "questionary", "sqlite3", "anki", "yaml", "csdrill.store", "psycopg",
                   "csdrill.content.model", "rich"):
         assert heavy not in modules, heavy
 
 
 def test_markets_imports_no_drill_export_or_prompt_modules():
     modules = imported_modules("markets")
-    for heavy in ("genanki", "fsrs", "questionary", "sqlite3", "anki", "prompt_toolkit", "csdrill.store"):
+    for heavy in ("genanki", "fsrs", "questionary", "sqlite3", "anki", "prompt_toolkit", "csdrill.store", "psycopg"):
         assert heavy not in modules, heavy
     assert "yaml" in modules or "json" in modules

@@ -145,7 +145,8 @@ def test_pty_scenario_renders_markup_literally_and_ctrl_c_saves(world):
 def test_line_mode_from_the_issue(cli):
     result = cli("quiz", "--market", "de", "--mode", "choice", "--limit", "2", input="1\n2\n")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("Answer (1-") == 2
+    # A missed card comes back at the end of the session, so a third question may be asked.
+    assert result.stdout.count("Answer (1-") >= 2
     assert "saved 2 answers" in result.stdout
     assert len(stored()) == 2
 
@@ -159,10 +160,14 @@ def test_line_mode_eof_ends_cleanly_after_saving(cli, world):
     assert len(stored()) == 1
 
 
-def test_line_mode_rejects_out_of_range_and_asks_again(cli, world):
-    result = cli("quiz", "--market", "zz", "--decks", str(world), "--topic", "regulation",
-                 "--mode", "choice", input="9\nx\n1\n")
-    assert result.stdout.count("Please answer with a number from 1 to 3") == 2
+def test_line_mode_unusable_line_stops_with_its_line_number_and_keeps_what_was_saved(cli, world):
+    # Asking again would take line 3 as the answer to card 2 and shift every later answer.
+    result = cli("quiz", "--market", "zz", "--decks", str(world), "--topic", "regulation", "--topic", "scenario",
+                 "--mode", "choice", "--seed", "1", input="1\nfour\n1\n")
+    assert result.returncode == 2
+    assert "input line 2: 'four' is not a number from 1 to 3" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert "saved 1 answer" in result.stdout
     assert len(stored()) == 1
 
 
@@ -261,7 +266,7 @@ def test_new_cards_per_day_counts_those_already_introduced(cli, world):
     two = cli("quiz", "--market", "zz", "--decks", str(world), "--new", "1", "--mode", "choice", *choice_only,
               input="", env=env)
     # The one card seen is not due yet and today's single new card is used up.
-    assert "new cards are waiting: run with --new 11" in two.stdout
+    assert "new cards are waiting: run with --new 2" in two.stdout
 
 
 def test_unknown_market_lists_markets_with_hint(cli):

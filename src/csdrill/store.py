@@ -87,6 +87,39 @@ MIGRATIONS: list[tuple[int, str]] = [
             WHERE rating = 1 AND state_before = 'review';
         """,
     ),
+    # The market a review was given in, so the daily new-card limit counts per market (a pool card
+    # counts for the market it was introduced in). NULL for older rows and exam answers.
+    (
+        3,
+        """
+        ALTER TABLE reviews ADD COLUMN market TEXT;
+        """,
+    ),
+    # A team database (csdrill.team) merges the logs of many machines: every review and attempt gets a
+    # global id (128 random bits as hex, like uuid4().hex) when it is recorded — from a trigger, so no
+    # writer can forget it — and each review the desired retention it was scheduled with (the replay
+    # needs it; NULL for older rows means the default). `sent` / `sent_status` say what the team database
+    # already has; team_sync holds this machine's sync cursors.
+    (
+        4,
+        """
+        ALTER TABLE reviews ADD COLUMN uid TEXT;
+        ALTER TABLE reviews ADD COLUMN retention REAL;
+        ALTER TABLE reviews ADD COLUMN sent INTEGER NOT NULL DEFAULT 0;
+        UPDATE reviews SET uid = lower(hex(randomblob(16)));
+        CREATE UNIQUE INDEX reviews_by_uid ON reviews (uid);
+        CREATE INDEX reviews_unsent ON reviews (user, id) WHERE sent = 0;
+        CREATE TRIGGER reviews_get_uid AFTER INSERT ON reviews WHEN NEW.uid IS NULL BEGIN
+            UPDATE reviews SET uid = lower(hex(randomblob(16))) WHERE id = NEW.id; END;
+        ALTER TABLE exam_attempts ADD COLUMN uid TEXT;
+        ALTER TABLE exam_attempts ADD COLUMN sent_status TEXT;
+        UPDATE exam_attempts SET uid = lower(hex(randomblob(16)));
+        CREATE UNIQUE INDEX exam_attempts_by_uid ON exam_attempts (uid);
+        CREATE TRIGGER exam_attempts_get_uid AFTER INSERT ON exam_attempts WHEN NEW.uid IS NULL BEGIN
+            UPDATE exam_attempts SET uid = lower(hex(randomblob(16))) WHERE id = NEW.id; END;
+        CREATE TABLE team_sync (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    ),
 ]
 LATEST = MIGRATIONS[-1][0]
 
@@ -137,10 +170,12 @@ class Review:
     duration_ms: int | None
     state_before: str
     answer: str | None = None
+    retention: float | None = None  # the desired retention it was scheduled with (None: the default; schema 4)
 
     def to_dict(self) -> dict:
         data = self.__dict__.copy()
         data["answered_at"] = to_db(self.answered_at)
+        del data["retention"]  # `reviews --json` keeps its keys; the replay reads retention from the store
         return data
 
 
@@ -215,9 +250,8 @@ class Store:
                 if self.db.execute("PRAGMA user_version").fetchone()[0] >= number:
                     self.db.execute("ROLLBACK")
                     continue
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                for statement in _statements(sql):
+                    self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number}")
                 self.db.execute("COMMIT")
             except BaseException:
@@ -280,17 +314,37 @@ class Store:
         )
         return {(r[0], r[1]) for r in rows}
 
-    def record_review(self, review: Review, after: Memory) -> None:
-        """Append the review and update the card's memory in one committed transaction."""
+    def introduced_in_market(self, user: str, since: datetime, market: str,
+                             keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Card × directions first answered since `since` in `market`.
+
+        A first answer with no market (given before markets were recorded, or in an exam) counts
+        for every market whose cards (`keys`) include it.
+        """
+        rows = self.db.execute(
+            "SELECT card_id, direction, market FROM reviews WHERE user = ? AND answered_at >= ? "
+            "AND state_before = 'new'",
+            (user, to_db(since)),
+        )
+        return {(r[0], r[1]) for r in rows if r[2] == market or (r[2] is None and (r[0], r[1]) in keys)}
+
+    def record_review(self, review: Review, after: Memory, market: str | None = None) -> None:
+        """Append the review and update the card's memory in one committed transaction.
+
+        `market`: the market drilled when it was given (None: an exam, or no market).
+        """
         lapse = 1 if review.rating == 1 and review.state_before == "review" else 0
+        columns = "user, card_id, direction, rating, mode, answered_at, duration_ms, state_before, answer"
+        values = (review.user, review.card_id, review.direction, review.rating, review.mode,
+                  to_db(review.answered_at), review.duration_ms, review.state_before, review.answer)
+        if market is not None:  # the column is NULL by default: older callers need not know it
+            columns, values = columns + ", market", (*values, market)
+        if review.retention is not None:  # likewise (schema 4); the uid comes from a trigger
+            columns, values = columns + ", retention", (*values, review.retention)
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute(
-                "INSERT INTO reviews (user, card_id, direction, rating, mode, answered_at, duration_ms, "
-                "state_before, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (review.user, review.card_id, review.direction, review.rating, review.mode,
-                 to_db(review.answered_at), review.duration_ms, review.state_before, review.answer),
-            )
+                f"INSERT INTO reviews ({columns}) VALUES ({', '.join('?' * len(values))})", values)
             self.db.execute(
                 "INSERT INTO card_state (user, card_id, direction, state, step, stability, difficulty, due, "
                 "last_review, introduced_at, reps, lapses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) "
@@ -416,6 +470,18 @@ class Store:
             record["passed"] = None if record["passed"] is None else bool(record["passed"])
             out.append(record)
         return out
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration, split where SQLite says one ends (a trigger body holds `;`)."""
+    statements, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending)
+            pending = ""
+    return statements
 
 
 def _memory(row) -> Memory:

@@ -53,11 +53,17 @@ def _tag(value: str) -> str:
     return re.sub(r"\s+", "_", value.strip())
 
 
+RETIRED_TAG = f"{ROOT_DECK}::retired"
+
+
 def note_tags(card: Card) -> list[str]:
-    """`csdrill`, `market::<code>`, `topic::<topic>`, then the card's own tags, each once."""
-    tags = [ROOT_DECK, f"market::{card.market}", f"topic::{card.topic}"]
+    """Every tag under one root, so nothing of csdrill's mixes with a learner's own tags:
+    `csdrill::market::<code>`, `csdrill::topic::<topic>`, then the card's own as `csdrill::tag::<tag>`."""
+    tags = [f"{ROOT_DECK}::market::{card.market}", f"{ROOT_DECK}::topic::{card.topic}"]
     for tag in card.tags:
         tag = _tag(tag)
-        if tag and tag not in tags:
-            tags.append(tag)
+        if tag:
+            tag = f"{ROOT_DECK}::tag::{tag}"
+            if tag not in tags:
+                tags.append(tag)
     return tags

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from json.encoder import encode_basestring
 from operator import itemgetter
 from pathlib import Path
 
+from csdrill.anki.scratch import atomic_write
 from csdrill.errors import StateError
 
 STATE_FILE = "anki-notes.json"
@@ -129,9 +128,12 @@ class ModTimes:
         self.unsaved = True
         return mod
 
+    def forget(self, key: str) -> None:
+        if self.entries.pop(key, None) is not None:
+            self.unsaved = True
+
     def save(self) -> None:
         """Write atomically, so an interrupted export never leaves a half-written file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         # One note per line, written by hand: json.dump with an indent runs the pure-Python encoder.
         notes = ",\n".join(
             f"{encode_basestring(key)}:[{encode_basestring(entry[0])},{int(entry[1])}"
@@ -139,14 +141,7 @@ class ModTimes:
             for key, entry in sorted(self.entries.items())
         )
         text = f'{{"format":{_FORMAT},"notes":{{\n{notes}\n}}}}\n'
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".anki-notes-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(self.path, text)
 
 
 def _unusable(path: Path, why) -> str:

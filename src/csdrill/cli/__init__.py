@@ -57,7 +57,7 @@ def _root(
 
 
 # Importing the command modules registers their commands on `app`.
-from csdrill.cli import content, exam, export, gaps, quiz, stats  # noqa: E402,F401
+from csdrill.cli import content, exam, export, gaps, quiz, stats, team  # noqa: E402,F401
 
 
 def main() -> None:

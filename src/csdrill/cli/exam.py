@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from csdrill.cli import app
-from csdrill.cli.options import DecksOption, JsonOption, print_json
+from csdrill.cli.options import DecksOption, JsonOption, LocalOption, print_json
 from csdrill.errors import UsageError
 
 UserOption = typer.Option(
@@ -59,7 +59,8 @@ def exam(
     """Take a baseline exam: the quiz's questions, no feedback until the end, then score and what was missed.
 
     Every answer is saved at once. Exit 0 passed, 1 failed, 2 bad input, 130 interrupted
-    (Ctrl-C or end of input before the last question: recorded as incomplete, never as a score).
+    (Ctrl-C, q or Esc, or end of input before the last question: recorded as incomplete, never
+    as a score). In line mode a line that cannot be an answer stops the exam with exit 2.
     When a time limit runs out the exam ends and unanswered questions count as wrong.
     Piped input answers one line per question (option numbers, or the typed answer).
 
@@ -102,6 +103,8 @@ def exam(
         exam_view.show_result(console, attempt)
     if as_json:
         print_json(attempt_result(attempt))
+    from csdrill.team.autosync import sync_after_session
+    sync_after_session(user)  # team database (CSDRILL_TEAM_DB): send the answers; never fails the session
     if attempt.interrupted:
         raise typer.Exit(EXIT_INTERRUPTED)
     raise typer.Exit(EXIT_PASSED if attempt.result.passed else EXIT_FAILED)
@@ -109,19 +112,15 @@ def exam(
 
 def _asker(prompts, console, total: int):
     """Show a question and return the graded Outcome; end of input becomes ExamInterrupted."""
-    from csdrill.drill.questions import grade_choice, grade_typed_answer
     from csdrill.exam.runner import ExamInterrupted
-    from csdrill.ui import quiz_view
     from csdrill.ui.prompts import EndOfInput
+    from csdrill.ui.quiz_loop import ask as ask_question
+    from csdrill.ui.quiz_loop import present
 
     def ask(number: int, question):
-        quiz_view.show_question(console, question, number, total, show_card_id=False)
+        present(prompts, console, question, number, total, show_card_id=False)
         try:
-            if question.mode == "choice":
-                if not prompts.shows_options_itself:
-                    quiz_view.show_options(console, question)
-                return grade_choice(question, prompts.choose(question.options))
-            return grade_typed_answer(question, prompts.typed(question.hint))
+            return ask_question(prompts, console, question)
         except EndOfInput:
             raise ExamInterrupted from None
 
@@ -133,13 +132,14 @@ def scores(
     user: str = typer.Option(None, "--user", "-u", help="Only this learner (default: everyone)."),
     quiz: str = typer.Option(None, "--quiz", "-q", help="Only this quiz id."),
     as_json: bool = JsonOption,
+    local: bool = LocalOption,
 ) -> None:
-    """Exam attempt history: every attempt, complete or not, oldest first."""
+    """Exam attempt history: every attempt, complete or not, oldest first (the team's with CSDRILL_TEAM_DB)."""
     from csdrill.exam.results import history_row
-    from csdrill.store import Store
+    from csdrill.team.progress import open_progress
 
-    with Store() as store:
-        rows = [history_row(r) for r in store.attempts(user, quiz)]
+    with open_progress(local) as progress:
+        rows = [history_row(r) for r in progress.attempts(user, quiz)]
     if as_json:
         print_json(rows)
         return
@@ -158,8 +158,10 @@ def check(
         None, "--min", min=0, max=100, help="Pass mark to apply instead of the attempt's own."),
     as_json: bool = JsonOption,
     decks: list[Path] = DecksOption,
+    local: bool = LocalOption,
 ) -> None:
-    """Did this user pass? For onboarding scripts: reads the latest complete attempt.
+    """Did this user pass? For onboarding scripts: reads the latest complete attempt (in the team database
+    when CSDRILL_TEAM_DB is set, so it works on any machine).
 
     Exit 0 when it meets the pass mark (or --min), 1 when it does not, 3 when there is no complete
     attempt yet, 2 for an unknown quiz. `--json` prints user, quiz, score, pass_mark, passed,
@@ -167,14 +169,15 @@ def check(
     """
     from csdrill.content.loader import load
     from csdrill.exam.results import check_result, latest_complete
-    from csdrill.store import Store, default_user
+    from csdrill.store import default_user
+    from csdrill.team.progress import open_progress
 
     # Other people's broken decks must not break an onboarding script: only the quiz must load.
     content = load(_quiz_dirs(quiz_id, decks), freeze=True)
     quiz = find_quiz(content.quizzes, quiz_id)
     user = user or default_user()
-    with Store() as store:
-        record = latest_complete(store.attempts(user, quiz.id, complete_only=True))
+    with open_progress(local) as progress:
+        record = latest_complete(progress.attempts(user, quiz.id, complete_only=True))
     result = check_result(user, quiz.id, record, min_percent)
     if as_json:
         print_json(result)
@@ -197,6 +200,7 @@ def _check_line(result: dict) -> str:
 def report(
     quiz: str = typer.Option(None, "--quiz", "-q", help="Only this quiz id."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or html."),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     output: Path = typer.Option(
         None, "--output", "-o", metavar="FILE", help="Write the report here (html; default: standard output)."),
     users: Path = typer.Option(
@@ -204,28 +208,39 @@ def report(
     idle_days: int = typer.Option(
         7, "--idle-days", min=1, help="html: a learner with no activity for this many days is at risk."),
     decks: list[Path] = DecksOption,
+    local: bool = LocalOption,
 ) -> None:
-    """Every user's latest and best exam result, for a trainer whose team shares one CSDRILL_HOME.
+    """Every user's latest and best exam result: the team database's with CSDRILL_TEAM_DB, else this machine's.
 
     --format html writes one self-contained page for trainers (open it in a browser, mail it, print it
     on A4): exam pass rates per quiz and over time, a learners × topics mastery heat map, the top
     knowledge gaps with each card's question, answer and source, learners at risk, and activity per day.
+    The page reads this machine's progress file (with CSDRILL_TEAM_DB set, add --local).
     """
     from csdrill.exam.results import team_report
-    from csdrill.store import Store
+    from csdrill.team.conninfo import team_dsn
+    from csdrill.team.progress import open_progress
 
+    fmt = "json" if as_json else fmt
     if fmt not in ("table", "csv", "json", "html"):
         raise UsageError(f"unknown format '{fmt}'; formats: table, csv, json, html")
+    if fmt == "html" and not local and team_dsn():
+        raise UsageError("the html report reads this machine's progress file, not the team database yet: "
+                         "add --local")
     from csdrill.cli.gaps import read_cohort
 
     cohort = read_cohort(users)
-    with Store() as store:
-        attempts = store.attempts(quiz_id=quiz, complete_only=True)
-        if cohort is not None:
-            attempts = [a for a in attempts if a["user"] in set(cohort)]
-        rows = team_report(attempts)
+    with open_progress(local or fmt == "html") as progress:
         if fmt == "html":
-            page = _html_report(store, rows, attempts, cohort, idle_days, decks)
+            attempts = progress.store.attempts(quiz_id=quiz, complete_only=True)
+            if cohort is not None:
+                attempts = [a for a in attempts if a["user"] in set(cohort)]
+            rows = team_report(attempts)
+            page = _html_report(progress.store, rows, attempts, cohort, idle_days, decks)
+        else:
+            rows = progress.report(quiz)
+            if cohort is not None:
+                rows = [r for r in rows if r["user"] in set(cohort)]
     columns = ("quiz", "user", "attempts", "latest_score", "latest_passed", "latest_at", "best_score",
                "best_passed", "best_at", "pass_mark")
     if fmt == "html":

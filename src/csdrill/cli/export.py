@@ -44,7 +44,7 @@ PROGRESS_DELAY = 0.4
 
 
 def _selection(decks, markets, topics):
-    """The library, the chosen market codes and their cards; UsageError for unknown names."""
+    """The library, the chosen market codes, topics and their cards; UsageError for unknown names."""
     from csdrill.selection import select_cards
 
     library = load_content(decks).library
@@ -53,7 +53,7 @@ def _selection(decks, markets, topics):
     cards = select_cards(library, codes, topics)
     if not cards:
         raise UsageError("no cards to export for this --market/--topic selection")
-    return library, codes, cards
+    return library, codes, topics, cards
 
 
 def _output_path(output: Path | None, codes: list[str], suffix: str) -> Path:
@@ -111,19 +111,28 @@ def anki(
 ) -> None:
     """Write an Anki package: one note per card, in decks [bold]csdrill::<Market>::<Topic>[/bold].
 
-    Shared pools (EU, global) get their own decks, once. Re-importing a newer export updates the
-    notes whose cards changed, in place, keeping review history; untouched notes stay as they are.
-    See docs/anki.md for the import options.
+    Shared pools (EU, global) get their own decks, once. Importing a newer export with Anki's
+    default options updates the notes whose cards changed, in place, keeping review history;
+    cards removed from the decks come once more, marked retired (tag csdrill::retired).
+    See docs/anki.md.
     """
-    library, codes, cards = _selection(decks, markets, topics)
+    library, codes, topics, cards = _selection(decks, markets, topics)
     output = _output_path(output, codes, ".apkg")
-    from csdrill.anki.package import export_anki  # genanki loads only here: start-up stays light
+    from csdrill.anki.package import Selection, export_anki  # genanki loads only here: start-up stays light
+    from csdrill.content.problems import ContentError
 
     with _progress_bar("Writing Anki package") as progress:
         try:
-            result = export_anki(library, cards, output, progress=progress)
+            result = export_anki(library, cards, output, progress=progress,
+                                 selection=Selection(tuple(codes), tuple(topics)))
         except OSError as err:
             raise UsageError(f"cannot write {output}: {err.strerror or err}") from err
+        except ContentError as err:  # a card changed its kind: only the export's history knows
+            for problem in err.problems:
+                print(problem, file=sys.stderr)
+            print(f"csdrill: nothing written to {output}; change the card ids above and export again",
+                  file=sys.stderr)
+            raise typer.Exit(2) from None
     print(result.summary())
 
 
@@ -142,7 +151,7 @@ def csv(
     """
     from csdrill.csv_export import export_csv
 
-    _, codes, cards = _selection(decks, markets, topics)
+    _, codes, _, cards = _selection(decks, markets, topics)
     to_stdout = output is not None and str(output) == "-"
     target = None if to_stdout else _output_path(output, codes, ".csv")
     try:

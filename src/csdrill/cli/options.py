@@ -14,6 +14,8 @@ DecksOption = typer.Option(
     help="Extra deck folder (repeatable); also read from CSDRILL_DECKS, separated by ':'.",
 )
 JsonOption = typer.Option(False, "--json", help="Print JSON for scripts instead of a table.")
+LocalOption = typer.Option(
+    False, "--local", help="Read this machine's progress file even when CSDRILL_TEAM_DB names a team database.")
 
 
 def load_content(decks: list[Path] | None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import typer
@@ -52,26 +52,37 @@ def quiz(
     topic: list[str] = typer.Option(
         None, "--topic", "-t", help=f"Only these topics (repeatable): {', '.join(TOPICS)}."),
     mode: str = typer.Option("auto", "--mode", help=MODE_HELP),
-    new: int = typer.Option(10, "--new", min=0, help="New cards per day (cards already introduced today count)."),
-    limit: int = typer.Option(50, "--limit", min=1, help="Most cards in this session."),
+    new: int = typer.Option(
+        10, "--new", min=0,
+        help="New cards per day for this market (cards already introduced today in it count)."),
+    limit: int = typer.Option(
+        50, "--limit", min=1,
+        help="Most cards in this session (a missed card asked again does not count twice)."),
     user: str = typer.Option(None, "--user", "-u", help="Learner name (default: CSDRILL_USER, then your login name)."),
     retention: float = typer.Option(
         0.9, "--retention", min=0.7, max=0.99, help="Desired retention for FSRS scheduling."),
     seed: int = typer.Option(None, "--seed", help="Seed for the order of new cards and options (replayable sessions)."),
+    learn_ahead: int = typer.Option(
+        20, "--learn-ahead", min=0, metavar="MINUTES",
+        help="At the end of a session, ask again the missed cards due within this many minutes (Anki's "
+        "learn-ahead limit); 0 asks only those already due."),
     decks: list[Path] = DecksOption,
 ) -> None:
     """Drill a market with spaced repetition: due cards first, then new ones.
 
-    Every answer is saved before the next card shows. Ctrl-C ends the session with a summary
-    (exit 130). When stdin is not a terminal, a plain line mode reads one answer per line
-    (option numbers, ratings 1-4) and ends cleanly at end of input.
+    Every answer is saved before the next card shows. A card you miss comes back later in the
+    session once its learning step is due (or within 20 minutes, at the end). In a terminal a
+    number key answers at once; q, Esc or Ctrl-C ends the session with a summary (exit 130).
+    When stdin is not a terminal, a plain line mode reads one answer per line (option numbers,
+    ratings 1-4) and ends cleanly at end of input; a line that cannot be an answer stops it
+    with exit 2, naming the line.
 
     Example: printf '1\\n2\\n' | csdrill quiz --market de --mode choice --limit 2
     """
     from csdrill.cli.content import resolve_market
     from csdrill.drill.items import items_for
     from csdrill.drill.questions import MODES
-    from csdrill.drill.queue import build_queue, first_due
+    from csdrill.drill.queue import build_queue, first_due, fresh_items
     from csdrill.drill.scheduling import Scheduler
     from csdrill.drill.session import Session, humanise_interval, start_of_today
     from csdrill.store import Store, default_user
@@ -93,30 +104,37 @@ def quiz(
 
     with Store() as store:
         items = items_for(cards)
+        keys = {item.key for item in items}
         due = store.due_keys(user, now)
         known = store.known_keys(user)
-        introduced = len(store.introduced_since(user, start_of_today(now)))
-        queue = build_queue(items, due, known, introduced, new, limit, rng)
+        introduced = len(store.introduced_in_market(user, start_of_today(now), code, keys))
+        queue = build_queue(items, due, known, introduced, new, limit, rng, mode)
         if not queue.items:
-            unseen = sum(1 for item in items if item.key not in known)
-            upcoming = first_due(store.next_due(user, now), {item.key for item in items})
+            unseen = len(fresh_items(items, known, mode))
+            upcoming = first_due(store.next_due(user, now), keys)
             if upcoming:
                 console.print(f"Nothing is due. The next card is due {humanise_interval(upcoming - now)} "
                               f"({upcoming.astimezone():%Y-%m-%d %H:%M}).")
             else:
                 console.print("Nothing is due.")
-            if not unseen:
+            if not unseen or not new:
                 return
+            more = min(unseen, new)
             try:
-                more = prompts.confirm(f"You have met today's {new} new cards. Learn {min(unseen, 10)} more now?")
+                agreed = prompts.confirm(
+                    f"You have met today's {new} new cards for this market. Learn {more} more now?")
             except (EndOfInput, KeyboardInterrupt):
-                more = False
-            if not more:
-                console.print(f"{unseen} new cards are waiting: run with --new {new + 10} to learn more today.")
+                agreed = False
+            if not agreed:
+                console.print(f"{unseen} new cards are waiting: run with --new {introduced + new} "
+                              "to learn more today.")
                 return
-            queue = build_queue(items, due, known, 0, min(unseen, 10), limit, rng)
-        session = Session(store, Scheduler(retention), user, items, now_utc)
-        interrupted, _ended = run_session(session, queue.items, cards, mode, prompts, console, rng)
+            queue = build_queue(items, due, known, 0, more, limit, rng, mode)
+        session = Session(store, Scheduler(retention), user, items, now_utc, market=code)
+        interrupted, _ended = run_session(session, queue.items, cards, mode, prompts, console, rng,
+                                          learn_ahead=timedelta(minutes=learn_ahead))
+    from csdrill.team.autosync import sync_after_session
+    sync_after_session(user)  # team database (CSDRILL_TEAM_DB): send the answers; never fails the session
     if interrupted:
         raise typer.Exit(130)
 

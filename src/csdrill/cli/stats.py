@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from csdrill.cli import app
-from csdrill.cli.options import DecksOption, JsonOption, load_content, print_json
+from csdrill.cli.options import DecksOption, JsonOption, LocalOption, load_content, print_json
 
 
 @app.command()
@@ -21,6 +21,7 @@ def stats(
                                     help="Target retention to compare the true retention with."),
     as_json: bool = JsonOption,
     decks: list[Path] = DecksOption,
+    local: bool = LocalOption,
 ) -> None:
     """Progress at a glance: reviews, true retention, streak, due forecast, activity heatmap, hardest cards.
 
@@ -39,15 +40,16 @@ def stats(
     from csdrill.cli.content import resolve_market
     from csdrill.cli.quiz import now_utc
     from csdrill.stats import compute_stats, market_scope, read_summary
-    from csdrill.store import Store, default_user
+    from csdrill.store import default_user
+    from csdrill.team.progress import open_progress
 
     library = load_content(decks).library
     code = resolve_market(library, market, allow_pool=True) if market else None
     user = user or default_user()
     now = now_utc()
-    with Store() as store:
-        summary = read_summary(store, user, now, market_scope(library, code))
-        memories = store.memories(user)
+    with open_progress(local) as progress:  # the team database's log with CSDRILL_TEAM_DB
+        summary = read_summary(progress, user, now, market_scope(library, code))
+        memories = progress.memories(user)
     figures = compute_stats(summary, memories, library, now, code, retention)
     if as_json:
         print_json({"user": user, **figures.to_dict()})

@@ -14,11 +14,12 @@ from csdrill.store import Review, Store
 
 @dataclass
 class Summary:
-    reviewed: int = 0
-    correct: int = 0
+    reviewed: int = 0  # cards, each counted once however often it was asked
+    correct: int = 0  # cards answered right the first time they were asked in this session
     new_learned: int = 0
     due_tomorrow: int = 0
-    saved: int = 0
+    saved: int = 0  # answers, repeats included
+    relearned: int = 0  # cards failed and asked again in this session
     by_mode: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -29,10 +30,13 @@ class Session:
     """Apply answers for one user; `clock` gives the current UTC time (tests pass their own)."""
 
     def __init__(self, store: Store, scheduler: Scheduler, user: str, items: list[Item],
-                 clock: Callable[[], datetime]):
+                 clock: Callable[[], datetime], market: str | None = None):
         self.store, self.scheduler, self.user, self.clock = store, scheduler, user, clock
         self.items = items
+        self.market = market  # recorded with each answer: today's new cards are counted per market
         self.memories: dict[tuple[str, str], Memory | None] = {}  # read lazily, one card at a time
+        self.asked: set[tuple[str, str]] = set()
+        self.relearned: set[tuple[str, str]] = set()
         self.summary = Summary()
 
     def _memory(self, item: Item) -> Memory | None:
@@ -54,13 +58,19 @@ class Session:
             mode=question.mode, answered_at=now,
             duration_ms=max(0, int((now - asked_at).total_seconds() * 1000)),
             state_before=before.state if before else "new", answer=outcome.given,
+            retention=self.scheduler.desired_retention,
         )
-        self.store.record_review(review, after)
+        self.store.record_review(review, after, self.market)
         self.memories[item.key] = after
         s = self.summary
-        s.reviewed += 1
         s.saved += 1
-        s.correct += outcome.correct
+        if item.key in self.asked:
+            self.relearned.add(item.key)
+            s.relearned = len(self.relearned)
+        else:
+            self.asked.add(item.key)
+            s.reviewed += 1
+            s.correct += outcome.correct
         s.new_learned += before is None
         s.by_mode[question.mode] = s.by_mode.get(question.mode, 0) + 1
         return after

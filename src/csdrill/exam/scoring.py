@@ -22,6 +22,8 @@ class Answer:
     correct: bool
     note: str = ""
     answered_at: str | None = None
+    hint: str = ""  # what the learner was asked to do, e.g. "Say it in de:" (the context of `question`)
+    explanation: str = ""  # why the right answer is right: the card's `why` and `explain`
 
     @classmethod
     def of(cls, number: int, question: Question, outcome: Outcome | None, answered_at: str | None) -> Answer:
@@ -30,11 +32,19 @@ class Answer:
             number=number, card_id=card.id, direction=question.item.direction, topic=card.topic,
             mode=question.mode, question=question.prompt, answer=question.answer,
             given=outcome.given if outcome else None, correct=bool(outcome and outcome.correct),
-            note=outcome.note if outcome else "", answered_at=answered_at,
+            note=outcome.note if outcome else "", answered_at=answered_at, hint=question.hint,
+            explanation=explanation_of(card),
         )
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
+
+
+def explanation_of(card) -> str:
+    """What teaches the point after a miss: a scenario's `why`, a phrase's `use` (when to say it),
+    then the card's `explain`."""
+    parts = [getattr(card, "why", None), getattr(card, "use", None), card.explain]
+    return " ".join(part.strip() for part in parts if part)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from csdrill.content.quizzes import Quiz
 from csdrill.exam.runner import Attempt
+from csdrill.exam.scoring import Answer
 from csdrill.ui.quiz_view import TOPIC_LABELS
 
 
@@ -20,7 +21,7 @@ def show_intro(console: Console, quiz: Quiz, count: int, seed: int) -> None:
     if quiz.time_limit:
         line += f" · time limit {quiz.time_limit} min (unanswered questions count as wrong)"
     console.print(Text(line, style="dim"))
-    console.print(Text("No feedback until the end. Ctrl-C stops the exam "
+    console.print(Text("No feedback until the end. Ctrl-C, q or Esc stops the exam "
                        "(it is then recorded as incomplete).", style="dim"))
 
 
@@ -45,11 +46,31 @@ def show_result(console: Console, attempt: Attempt) -> None:
     if result.missed:
         console.print(Text("Missed questions", style="bold"))
     for answer in result.missed:
-        console.print(Text.assemble((f"{answer.number}. ", "dim"), (answer.question, "bold")))
-        given = "(not answered)" if answer.given is None else answer.given
-        console.print(Text.assemble(("   Your answer: ", "dim"), (given, "red")))
-        console.print(Text.assemble(("   Right answer: ", "dim"), (answer.answer, "green")))
+        console.print(missed_question(answer))
     console.print(Text(f"Recorded as attempt {attempt.id} for {attempt.user}.", style="dim"))
+
+
+def missed_question(answer: Answer) -> Table:
+    """One missed question as a lesson: what was asked (with its context), the given and the right
+    answer, and why. Indented as a block so long answers wrap under their label."""
+    grid = Table.grid(padding=(0, 1), pad_edge=False)
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column(overflow="fold")
+    if answer.hint:
+        grid.add_row(f"{answer.number}.", Text(answer.hint, style="dim"))
+        grid.add_row("", Text(answer.question, style="bold"))
+    else:
+        grid.add_row(f"{answer.number}.", Text(answer.question, style="bold"))
+    given = "(not answered)" if answer.given is None else answer.given
+    lines = Table.grid(padding=(0, 1), pad_edge=False)
+    lines.add_column(no_wrap=True, style="dim")
+    lines.add_column(overflow="fold")
+    lines.add_row("Your answer:", Text(given, style="red"))
+    lines.add_row("Right answer:", Text(answer.answer, style="green"))
+    if answer.explanation:
+        lines.add_row("Why:", Text(answer.explanation))
+    grid.add_row("", lines)
+    return grid
 
 
 def show_interrupted(console: Console, attempt: Attempt, total: int) -> None:

@@ -5,7 +5,7 @@ Card text always goes through `Text`, so `[bold]` typed in a card shows as typed
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -19,27 +19,59 @@ TOPIC_LABELS = {"regulation": "Regulation", "etiquette": "Etiquette", "phrase": 
 
 
 def show_question(console: Console, question: Question, number: int, total: int, is_new: bool = False,
-                  show_card_id: bool = True) -> None:
-    """The question's header and prompt. Exams leave out the card id and the "new" marker."""
+                  show_card_id: bool = True, again: bool = False) -> None:
+    console.print(question_view(question, number, total, is_new, show_card_id, again))
+
+
+def question_view(question: Question, number: int, total: int, is_new: bool = False,
+                  show_card_id: bool = True, again: bool = False) -> Group:
+    """The question's header, prompt and (for a choice) every option. Exams leave out the card id
+    and the "new" marker; a card failed earlier in the session and asked again says so."""
     card = question.item.card
     header = Text(f"[{number}/{total}] ", style="dim")
     header.append(TOPIC_LABELS.get(card.topic, card.topic), style="cyan")
     if show_card_id:
         header.append(f" · {card.id}", style="dim")
-    if is_new:
+    if again:
+        header.append(" · again: you missed this one earlier in this session", style="yellow")
+    elif is_new:
         header.append(" · new", style="yellow")
-    console.print()
-    console.print(header)
+    parts = [Text(), header]
     if question.hint:
-        console.print(Text(question.hint, style="dim"))
-    console.print(Text(question.prompt, style="bold"))
+        parts.append(Text(question.hint, style="dim"))
+    parts.append(Text(question.prompt, style="bold"))
+    if question.mode == "choice":
+        parts.append(options_view(question.options))
+    return Group(*parts)
+
+
+class NumberedOptions:
+    """Numbered options, each wrapped in full with a hanging indent under its number.
+
+    Continuation lines start under the option's text, not under its number, at any console width;
+    a word longer than the line is folded, never cut. Nothing is padded, so piped transcripts
+    carry no trailing spaces. The interactive prompt and line mode both print through this.
+    """
+
+    def __init__(self, options: tuple[str, ...]):
+        self.options = options
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions):
+        label_width = len(f" {len(self.options)})")
+        room = max(8, options.max_width - label_width - 1)
+        for number, option in enumerate(self.options, 1):
+            label = f"{number})".rjust(label_width)
+            for index, line in enumerate(Text(option).wrap(console, room, overflow="fold")):
+                line.rstrip()
+                yield Text.assemble(label if index == 0 else " " * label_width, " ", line)
+
+
+def options_view(options: tuple[str, ...]) -> NumberedOptions:
+    return NumberedOptions(options)
 
 
 def show_options(console: Console, question: Question) -> None:
-    for number, option in enumerate(question.options, 1):
-        line = Text(f"  {number}) ", style="dim")
-        line.append(option)
-        console.print(line)
+    console.print(options_view(question.options))
 
 
 def show_answer(console: Console, question: Question) -> None:
@@ -82,7 +114,8 @@ def show_summary(console: Console, summary: Summary, interrupted: bool = False) 
     table.add_column(style="dim")
     table.add_column(justify="right")
     for label, value in (("reviewed", summary.reviewed), ("correct", summary.correct),
-                         ("new learned", summary.new_learned), ("due tomorrow", summary.due_tomorrow)):
+                         ("missed and relearned", summary.relearned), ("new learned", summary.new_learned),
+                         ("due tomorrow", summary.due_tomorrow)):
         table.add_row(label, str(value))
     console.print()
     console.print(table)
