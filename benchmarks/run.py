@@ -304,6 +304,16 @@ def report(results: dict, quick: bool) -> str:
         row = results["stats"]
         rows.append(("`stats --json --market de`, same log", ms(row["market"]), f"{row['ref_label']} {ms(row['ref'])}",
                      ratio(row["market"], row["ref"]), row["target"]))
+    if "gaps" in results:
+        g = results["gaps"]
+        size = f"{g['learners']:,} learners / {g['reviews']:,} reviews"
+        for key, label in (("gaps", f"`gaps --json`, {size}"), ("report", f"`report --format html`, {size}")):
+            rows.append((label, ms(g[key]), f"`markets --json`, same decks {ms(g['markets'])}",
+                         ratio(g[key], g["markets"]), "—"))
+        rows.append((f"raw `SELECT COUNT(*) FROM reviews`, {g['reviews']:,} reviews", ms(g["count"]), "—", "—",
+                     "reference"))
+        rows.append(("raw `SELECT SUM(duration_ms) FROM reviews` (a table scan), same log", ms(g["scan"]), "—", "—",
+                     "reference"))
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     lines = [
         "# Benchmark results",
@@ -339,12 +349,13 @@ def main() -> None:
         results["loads"] = deck_loads(root, sizes, repeat)
         results["peak_mb"] = peak_memory(root, max(sizes))
         results["due"] = due_queue(root, 100_000 if args.quick else 1_000_000, repeat)
-        for extra in ("export", "stats"):
+        for extra in ("export", "stats", "gaps"):
             try:
                 module = __import__(f"bench_{extra}", fromlist=["measure"])
             except ImportError:
                 continue
-            results[extra] = module.measure(root, env, repeat, make_decks)
+            sized = {"reviews": 1_000_000} if extra == "gaps" and args.quick else {}
+            results[extra] = module.measure(root, env, repeat, make_decks, **sized)
     text = report(results, args.quick)
     print(text)
     if args.output:

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from csdrill.stats.figures import is_mature
+from csdrill.stats.figures import MASTERED_STABILITY_DAYS
 
 
 @dataclass(frozen=True)
@@ -101,61 +101,99 @@ def rank_gaps(tallies, wrong_answers, library, *, min_learners: int = 3, cards: 
     return gaps[:limit] if limit else gaps
 
 
-def cohort_mastery(memory_rows, library, cards: set[str] | None = None) -> list[Mastery]:
+def cohort_mastery(mastery_rows) -> list[Mastery]:
     """Per market and topic: of the (learner, card) memories, the share that is mastered.
 
-    `memory_rows` are (user, card_id, state, stability) rows; a card drilled in two directions counts
-    once per direction, as each is remembered separately.
+    `mastery_rows` are read_mastery's (user, market, topic, memories, mature) rows, one per learner,
+    market and topic; a card drilled in two directions counts once per direction, as each is remembered
+    separately.
     """
-    learners: dict[tuple[str, str], set[str]] = {}
+    learners: Counter = Counter()
     met: Counter = Counter()
     mastered: Counter = Counter()
-    for user, card_id, state, stability in memory_rows:
-        card = library.cards.get(card_id)
-        if card is None or (cards is not None and card_id not in cards):
-            continue
-        key = (card.market, card.topic)
-        learners.setdefault(key, set()).add(user)
-        met[key] += 1
-        if is_mature(state, stability):
-            mastered[key] += 1
+    for _user, market, topic, memories, mature in mastery_rows:
+        key = (market, topic)
+        learners[key] += 1
+        met[key] += memories
+        mastered[key] += mature
     return [
-        Mastery(market=m, topic=t, learners=len(learners[(m, t)]), cards_met=met[(m, t)],
+        Mastery(market=m, topic=t, learners=learners[(m, t)], cards_met=met[(m, t)],
                 mastered=mastered[(m, t)], mastery=round(mastered[(m, t)] / met[(m, t)], 4))
         for m, t in sorted(met)
     ]
 
 
-def read_tallies(db, since: datetime | None, users: list[str] | None, to_db) -> tuple[list, list, list]:
-    """Card tallies, wrong choice answers and memories from a local store's database connection."""
-    where, params = ["1=1"], []
+def _cohort_condition(db, users: list[str] | None, column: str = "user") -> str:
+    """An SQL condition on `column` for the cohort (None: everyone), through a temporary table."""
+    if users is None:
+        return "1=1"
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS gap_cohort (user TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.execute("DELETE FROM temp.gap_cohort")
+    db.executemany("INSERT OR IGNORE INTO temp.gap_cohort VALUES (?)", [(u,) for u in users])
+    return f"{column} IN (SELECT user FROM temp.gap_cohort)"
+
+
+def read_mastery(db, library, users: list[str] | None = None, cards: set[str] | None = None) -> list[tuple]:
+    """(user, market, topic, memories, mature memories) per learner, market and topic, from card_state.
+
+    Only the library's cards count (only `cards`, when given). They go into a temporary table, so SQL
+    groups the memories and one row per learner and topic reaches Python, not one per memory (at
+    2,000,000 memories: 1.4 s instead of 3.8 s).
+    """
+    condition = _cohort_condition(db, users, "s.user")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS gap_card (card_id TEXT PRIMARY KEY, market TEXT, topic TEXT) "
+               "WITHOUT ROWID")
+    db.execute("DELETE FROM temp.gap_card")
+    db.executemany("INSERT INTO temp.gap_card VALUES (?, ?, ?)",
+                   ((c.id, c.market, c.topic) for c in library.cards.values() if cards is None or c.id in cards))
+    # is_mature, in SQL.
+    return db.execute(
+        "SELECT s.user, k.market, k.topic, COUNT(*), SUM(s.state = 'review' AND IFNULL(s.stability, 0) >= ?) "
+        f"FROM card_state AS s JOIN temp.gap_card AS k ON k.card_id = s.card_id WHERE {condition} "
+        "GROUP BY s.user, k.market, k.topic",
+        (MASTERED_STABILITY_DAYS,),
+    ).fetchall()
+
+
+def read_tallies(db, since: datetime | None, users: list[str] | None, to_db) -> tuple[list[CardTally], list]:
+    """Card tallies and wrong choice answers from a local store's database connection.
+
+    Three counts, not one GROUP BY card_id with COUNT(DISTINCT user): that one sorted every answer by
+    card (11 s for 10,000,000 answers), while each of these reads an index and sorts few rows. Learners
+    per card come from (user, card_id) groups read in the order of reviews_by_card; only the answers
+    given before a card reached review are sorted (first answers, learning, relearning); lapses come
+    from their small partial index; answers in review are all answers less the others.
+    """
+    condition, params = _cohort_condition(db, users), []
     if since is not None:
-        where.append("answered_at >= ?")
+        condition += " AND answered_at >= ?"
         params.append(to_db(since))
-    if users is not None:
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS gap_cohort (user TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("DELETE FROM gap_cohort")
-        db.executemany("INSERT OR IGNORE INTO gap_cohort VALUES (?)", [(u,) for u in users])
-        where.append("user IN (SELECT user FROM gap_cohort)")
-    condition = " AND ".join(where)
-    tallies = [
-        CardTally(*row)
-        for row in db.execute(
-            "SELECT card_id, COUNT(DISTINCT user), "
-            "SUM(state_before = 'new'), SUM(state_before = 'new' AND rating > 1), "
-            "SUM(state_before = 'review'), SUM(state_before = 'review' AND rating = 1) "
-            f"FROM reviews WHERE {condition} GROUP BY card_id",
+    if since is None:
+        per_card = ("SELECT card_id, COUNT(*), SUM(answers) FROM (SELECT user, card_id, COUNT(*) AS answers "
+                    f"FROM reviews WHERE {condition} GROUP BY user, card_id) GROUP BY card_id")
+    else:
+        # reviews_by_card has no answered_at: for a period, the time index and a sort of its answers.
+        per_card = f"SELECT card_id, COUNT(DISTINCT user), COUNT(*) FROM reviews WHERE {condition} GROUP BY card_id"
+    db.execute("BEGIN")  # one read transaction: every count sees the same log
+    try:
+        learners = db.execute(per_card, params).fetchall()
+        before_review = {row[0]: row[1:] for row in db.execute(
+            "SELECT card_id, SUM(state_before = 'new'), SUM(state_before = 'new' AND rating > 1), COUNT(*) "
+            f"FROM reviews WHERE {condition} AND state_before != 'review' GROUP BY card_id", params)}
+        lapses = dict(db.execute(
+            f"SELECT card_id, COUNT(*) FROM reviews WHERE {condition} AND rating = 1 AND state_before = 'review' "
+            "GROUP BY card_id", params).fetchall())
+        wrong = db.execute(
+            "SELECT card_id, answer, COUNT(*) FROM reviews "
+            f"WHERE {condition} AND rating = 1 AND mode = 'choice' AND answer IS NOT NULL AND answer != '' "
+            "GROUP BY card_id, answer",
             params,
-        )
-    ]
-    wrong = db.execute(
-        "SELECT card_id, answer, COUNT(*) FROM reviews "
-        f"WHERE {condition} AND rating = 1 AND mode = 'choice' AND answer IS NOT NULL AND answer != '' "
-        "GROUP BY card_id, answer",
-        params,
-    ).fetchall()
-    memory_where = "user IN (SELECT user FROM gap_cohort)" if users is not None else "1=1"
-    memories = db.execute(
-        f"SELECT user, card_id, state, stability FROM card_state WHERE {memory_where}"
-    ).fetchall()
-    return tallies, wrong, memories
+        ).fetchall()
+    finally:
+        db.execute("COMMIT")
+    tallies = []
+    for card_id, learner_count, answers in learners:
+        first, first_correct, not_in_review = before_review.get(card_id, (0, 0, 0))
+        tallies.append(CardTally(card_id, learner_count, first, first_correct, answers - not_in_review,
+                                 lapses.get(card_id, 0)))
+    return tallies, wrong

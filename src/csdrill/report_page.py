@@ -5,6 +5,7 @@ Content-Security-Policy forbids it, so the page reads the same mailed, offline o
 from __future__ import annotations
 
 from html import escape
+from statistics import median
 
 from csdrill.content.vocabulary import topic_label
 from csdrill.i18n import _, current
@@ -28,13 +29,18 @@ svg text { fill: var(--ink); font-size: 11px; }
 .heat td.cell { text-align: center; min-width: 4.5rem; }
 .empty { color: var(--muted); font-style: italic; }
 .q { max-width: 28rem; }
+details.more summary { cursor: pointer; color: var(--bar); }
 @page { size: A4; margin: 14mm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
   h2 { break-after: avoid; } table, figure, tr { break-inside: avoid; }
+  details.more { display: none; }
   a { color: inherit; } a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 8pt; word-break: break-all; }
 }
 """
+# Beyond this many rows a table shows the rows that need a trainer first; every row stays in the file,
+# in a folded table that is not printed, so 1,000 learners still make a page that reads and prints.
+LONG_TABLE_ROWS = 50
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 
@@ -103,6 +109,13 @@ def _table(table_id: str, caption: str | None, columns: list[tuple[str, bool]], 
     return f'<table id="{table_id}">{title}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
+def _folded(table_id: str, columns: list[tuple[str, bool]], rows: list[str]) -> str:
+    """Every row, in a table folded away on screen and left out of print."""
+    summary = _("All {count} rows (not printed)").format(count=len(rows))
+    table = _table(table_id, None, columns, rows)
+    return f'<details class="more"><summary>{escape(summary)}</summary>{table}</details>'
+
+
 def _section(section_id: str, title: str, parts: list[str], empty: str | None = None) -> str:
     content = "".join(parts) if parts else f'<p class="empty">{escape(empty or "")}</p>'
     return f'<section id="{section_id}"><h2>{escape(title)}</h2>{content}</section>'
@@ -156,17 +169,42 @@ def _mastery_section(report) -> str:
              "or more). Darker is better; an empty cell means no card of the topic drilled yet.")
     if not report.topics:
         return _section("mastery", _("Mastery per learner and topic"), [], _("Nobody has drilled a card yet."))
-    rows = []
-    for user in report.learners:
+
+    def row(user: str) -> str:
         cells = "".join(
             f'<td class="num cell" data-value="{"" if share is None else share}" '
             f'style="background:{_heat_colour(share)}">{"" if share is None else _pct(share)}</td>'
             for share in (report.mastery[user][topic] for topic in report.topics))
-        rows.append(f'<tr data-user="{escape(user)}">{_text(user)}{cells}</tr>')
-    table = _table("mastery-heatmap", _("Mastery heat map"),
-                   [(_("learner"), False)] + [(topic_label(topic), True) for topic in report.topics], rows)
-    return _section("mastery", _("Mastery per learner and topic"),
-                    [f'<p class="note">{escape(note)}</p>', table.replace("<table ", '<table class="heat" ', 1)])
+        return f'<tr data-user="{escape(user)}">{_text(user)}{cells}</tr>'
+
+    columns = [(_("learner"), False)] + [(topic_label(topic), True) for topic in report.topics]
+    learners = report.learners
+    if len(learners) <= LONG_TABLE_ROWS:
+        table = _table("mastery-heatmap", _("Mastery heat map"), columns, [row(user) for user in learners])
+        return _section("mastery", _("Mastery per learner and topic"),
+                        [f'<p class="note">{escape(note)}</p>', table.replace("<table ", '<table class="heat" ', 1)])
+
+    def mean(user: str) -> float:
+        shares = [s for s in report.mastery[user].values() if s is not None]
+        return sum(shares) / len(shares) if shares else -1.0  # nothing drilled yet: first of all
+
+    weakest = sorted(learners, key=lambda user: (mean(user), user))[:LONG_TABLE_ROWS]
+    caption = _("Mastery heat map: the {shown} learners with the lowest mastery of {total}, weakest first").format(
+        shown=len(weakest), total=len(learners))
+    table = _table("mastery-heatmap", caption, columns, [row(user) for user in weakest])
+    per_topic = []
+    for topic in report.topics:
+        shares = [report.mastery[user][topic] for user in learners if report.mastery[user][topic] is not None]
+        middle = median(shares) if shares else None
+        per_topic.append(f'<tr data-topic="{escape(topic)}">{_text(topic_label(topic))}'
+                         f'{_num(len(shares), kind="learners")}{_num(middle, _pct(middle), "median")}'
+                         f'{_num(sum(1 for s in shares if s < 0.5), kind="below_half")}</tr>')
+    summary = _table("mastery-topics", _("Cohort mastery per topic"),
+                     [(_("topic"), False), (_("learners"), True), (_("median"), True), (_("below 50%"), True)],
+                     per_topic)
+    return _section("mastery", _("Mastery per learner and topic"), [
+        f'<p class="note">{escape(note)}</p>', summary, table.replace("<table ", '<table class="heat" ', 1),
+        _folded("mastery-all", columns, [row(user) for user in learners])])
 
 
 def _gaps_section(gaps, library) -> str:
@@ -205,13 +243,26 @@ def _risk_section(report) -> str:
                "leeches": _("many leeches (cards forgotten again and again)")}
     if not report.at_risk:
         return _section("at-risk", _("Learners at risk"), [], _("Nobody is at risk."))
-    rows = [f'<tr data-user="{escape(r.user)}">{_text(r.user)}{_text(r.last_active)}'
-            f'{_num(r.idle_days, "—" if r.idle_days is None else str(r.idle_days), "idle_days")}'
-            f'{_text(", ".join(r.failed_quizzes) or None)}{_num(r.leeches, kind="leeches")}'
-            f'{_text("; ".join(reasons[x] for x in r.reasons))}</tr>' for r in report.at_risk]
+
+    def row(r) -> str:
+        return (f'<tr data-user="{escape(r.user)}">{_text(r.user)}{_text(r.last_active)}'
+                f'{_num(r.idle_days, "—" if r.idle_days is None else str(r.idle_days), "idle_days")}'
+                f'{_text(", ".join(r.failed_quizzes) or None)}{_num(r.leeches, kind="leeches")}'
+                f'{_text("; ".join(reasons[x] for x in r.reasons))}</tr>')
+
     columns = [(_("learner"), False), (_("last active"), False), (_("days idle"), True),
                (_("quizzes below the pass mark"), False), (_("leeches"), True), (_("why"), False)]
-    return _section("at-risk", _("Learners at risk"), [_table("at-risk-table", None, columns, rows)])
+    if len(report.at_risk) <= LONG_TABLE_ROWS:
+        return _section("at-risk", _("Learners at risk"), [_table("at-risk-table", None, columns,
+                                                                   [row(r) for r in report.at_risk])])
+    # Most reasons first, then the most leeches, the longest idle (never active counts as longest).
+    urgent = sorted(report.at_risk, key=lambda r: (-len(r.reasons), -r.leeches,
+                                                   -(r.idle_days if r.idle_days is not None else 10**9), r.user))
+    caption = _("The {shown} most urgent of {total} learners at risk (most reasons first)").format(
+        shown=LONG_TABLE_ROWS, total=len(urgent))
+    return _section("at-risk", _("Learners at risk"), [
+        _table("at-risk-table", caption, columns, [row(r) for r in urgent[:LONG_TABLE_ROWS]]),
+        _folded("at-risk-all", columns, [row(r) for r in report.at_risk])])
 
 
 def _activity_section(report) -> str:
@@ -235,12 +286,20 @@ def _latest_section(rows: list[dict]) -> str:
     if not rows:
         return _section("results", title, [], _("No complete exam attempt yet."))
     yes, no = _("yes"), _("no")
-    lines = [f'<tr data-quiz="{escape(r["quiz"])}" data-user="{escape(r["user"])}">{_text(r["quiz"])}'
-             f'{_text(r["user"])}{_num(r["attempts"], kind="attempts")}'
-             f'{_num(r["latest_score"], _pct(r["latest_score"]), "latest_score")}'
-             f'<td data-value="{str(bool(r["latest_passed"])).lower()}">'
-             f'{escape(yes if r["latest_passed"] else no)}</td>'
-             f'{_num(r["best_score"], _pct(r["best_score"]), "best_score")}</tr>' for r in rows]
+
+    def line(r: dict) -> str:
+        return (f'<tr data-quiz="{escape(r["quiz"])}" data-user="{escape(r["user"])}">{_text(r["quiz"])}'
+                f'{_text(r["user"])}{_num(r["attempts"], kind="attempts")}'
+                f'{_num(r["latest_score"], _pct(r["latest_score"]), "latest_score")}'
+                f'<td data-value="{str(bool(r["latest_passed"])).lower()}">'
+                f'{escape(yes if r["latest_passed"] else no)}</td>'
+                f'{_num(r["best_score"], _pct(r["best_score"]), "best_score")}</tr>')
+
     columns = [(_("quiz"), False), (_("learner"), False), (_("attempts"), True), (_("latest score"), True),
                (_("latest passed"), False), (_("best score"), True)]
-    return _section("results", title, [_table("results-table", None, columns, lines)])
+    if len(rows) <= LONG_TABLE_ROWS:
+        return _section("results", title, [_table("results-table", None, columns, [line(r) for r in rows])])
+    lowest = sorted(rows, key=lambda r: (r["latest_score"], r["quiz"], r["user"]))[:LONG_TABLE_ROWS]
+    caption = _("The {shown} lowest latest scores of {total}").format(shown=len(lowest), total=len(rows))
+    return _section("results", title, [_table("results-table", caption, columns, [line(r) for r in lowest]),
+                                       _folded("results-all", columns, [line(r) for r in rows])])

@@ -275,7 +275,7 @@ def _html_report(store, rows, attempts, cohort, idle_days: int, decks) -> str:
     library = load_content(decks).library
     now = now_utc()
     report = build_report(store.db, library, rows, attempts, now, from_db, to_db, users=cohort, idle_days=idle_days)
-    tallies, wrong, _memories = read_tallies(store.db, None, cohort, to_db)
+    tallies, wrong = read_tallies(store.db, None, cohort, to_db)
     gaps = rank_gaps(tallies, wrong, library, limit=10)
     return render(report, gaps, library, rows)
 

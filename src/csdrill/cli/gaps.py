@@ -68,7 +68,7 @@ def gaps(
     """The cards the cohort misses most, and its mastery per market and topic (help: GAPS_HELP)."""
     from csdrill.cli.content import resolve_market
     from csdrill.content.vocabulary import TOPICS
-    from csdrill.gaps import cohort_mastery, rank_gaps, read_tallies
+    from csdrill.gaps import cohort_mastery, rank_gaps, read_mastery, read_tallies
     from csdrill.store import Store, to_db
 
     library = load_content(decks).library
@@ -82,13 +82,14 @@ def gaps(
     cohort = read_cohort(users)
     start = parse_since(since)
     with Store() as store:
-        tallies, wrong, memories = read_tallies(store.db, start, cohort, to_db)
+        tallies, wrong = read_tallies(store.db, start, cohort, to_db)
+        mastery_rows = read_mastery(store.db, library, cohort, scope)
         learners = store.db.execute(
             "SELECT COUNT(DISTINCT user) FROM reviews" + (" WHERE answered_at >= ?" if start else ""),
             (to_db(start),) if start else (),
         ).fetchone()[0] if cohort is None else len(cohort)
     ranked = rank_gaps(tallies, wrong, library, min_learners=min_learners, cards=scope, limit=limit)
-    mastery = cohort_mastery(memories, library, cards=scope)
+    mastery = cohort_mastery(mastery_rows)
     if as_json:
         print_json({"learners": learners, "since": start.date().isoformat() if start else None,
                     "min_learners": min_learners, "cards": [g.to_dict() for g in ranked],
