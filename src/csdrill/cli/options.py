@@ -7,13 +7,15 @@ from pathlib import Path
 
 import typer
 
+from csdrill.i18n import _
+
 DecksOption = typer.Option(
     None,
     "--decks",
     metavar="DIR",
-    help="Extra deck folder (repeatable); also read from CSDRILL_DECKS, separated by ':'.",
+    help=_("Extra deck folder (repeatable); also read from CSDRILL_DECKS, separated by ':'."),
 )
-JsonOption = typer.Option(False, "--json", help="Print JSON for scripts instead of a table.")
+JsonOption = typer.Option(False, "--json", help=_("Print JSON for scripts instead of a table."))
 
 
 def load_content(decks: list[Path] | None):
