@@ -134,7 +134,8 @@ def rows_table(title: str, rows: list[dict], columns: tuple[str, ...]) -> Table:
     for column in columns:
         keep_whole = column.endswith("_at") or column in ("quiz", "quiz_id")
         heading = _(COLUMN_TITLES[column]) if column in COLUMN_TITLES else column.replace("_", " ")
-        table.add_column(heading, no_wrap=keep_whole)
+        # fold: a Chinese heading has no space to wrap at and would otherwise end in "…"
+        table.add_column(heading, no_wrap=keep_whole, overflow="ellipsis" if keep_whole else "fold")
     for row in rows:
         table.add_row(*(Text(_(STATUS_WORDS[v]) if c == "status" and v in STATUS_WORDS else _cell(v))
                         for c, v in ((c, row.get(c)) for c in columns)))

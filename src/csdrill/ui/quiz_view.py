@@ -151,7 +151,10 @@ def show_feedback(console: Console, question: Question, outcome: Outcome | None,
 
 def show_summary(console: Console, summary: Summary, interrupted: bool = False) -> None:
     title = _("Session summary (interrupted)") if interrupted else _("Session summary")
-    table = Table(title=title, show_header=False, title_justify="left")
+    from rich.cells import cell_len
+
+    # Wide enough for its title: a Chinese title has no space to wrap at and would be cut mid-word.
+    table = Table(title=title, show_header=False, title_justify="left", min_width=cell_len(title))
     table.add_column(style="dim")
     table.add_column(justify="right")
     for label, value in ((_("reviewed"), summary.reviewed), (_("correct"), summary.correct),
