@@ -176,7 +176,11 @@ def reviews(
     for column in (_("answered at"), _("user"), _("card id"), _("direction"), _("mode"), _("rating"),
                    _("duration ms")):
         table.add_column(column)
+    from csdrill.ui.stats_view import DIRECTIONS
+
     for row in rows:
-        table.add_row(*(str(row[c]) if row[c] is not None else "" for c in
-                        ("answered_at", "user", "card_id", "direction", "mode", "rating", "duration_ms")))
+        cells = [str(row[c]) if row[c] is not None else "" for c in
+                 ("answered_at", "user", "card_id", "direction", "mode", "rating", "duration_ms")]
+        cells[3] = _(DIRECTIONS[cells[3]]) if cells[3] in DIRECTIONS else cells[3]
+        table.add_row(*cells)
     stdout().print(table)
