@@ -93,7 +93,7 @@ def test_quiz_in_line_mode_is_chinese_with_each_card_bilingual_before_the_answer
         if card.zh_prompt:
             assert re.sub(r"\s+", "", card.zh_prompt) in before_answer, card.id
             checked += 1
-        elif card.kind == "phrase" and "用 " in block.split("请作答")[0]:  # producing: the zh is the prompt
+        elif card.kind == "phrase" and "怎么说" in block.split("请作答")[0]:  # producing: the zh is the prompt
             assert re.sub(r"\s+", "", card.zh) in before_answer, card.id
         else:  # recognising a phrase: its meaning stays hidden until answered
             assert re.sub(r"\s+", "", card.zh) not in before_answer, card.id

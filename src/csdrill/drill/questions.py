@@ -162,11 +162,24 @@ def grade_flash(rating: int) -> Outcome:
     return Outcome(rating, rating > AGAIN, None)
 
 
+LANGUAGE_NAMES = {"ar": N_("Arabic"), "de": N_("German"), "en": N_("English"), "es": N_("Spanish"),
+                  "fr": N_("French"), "id": N_("Indonesian"), "it": N_("Italian"), "ja": N_("Japanese"),
+                  "pt": N_("Portuguese"), "zh": N_("Chinese")}
+# Shown only in a translated interface, where a language code alone means little; English keeps PRODUCE_HINT.
+PRODUCE_HINT_NAMED = N_("Say it in {language} ({lang}):")
+
+
 def shown_hint(hint: str) -> str:
     """A recorded hint (English, as in exam JSON) in the interface language."""
+    from csdrill import i18n
+
     prefix, suffix = PRODUCE_HINT.split("{lang}")
     if hint.startswith(prefix) and hint.endswith(suffix) and len(hint) > len(prefix) + len(suffix):
-        return _(PRODUCE_HINT).format(lang=hint[len(prefix):-len(suffix)])
+        lang = hint[len(prefix):-len(suffix)]
+        name = LANGUAGE_NAMES.get(lang.split("-")[0])
+        if name and i18n.current() != "en":
+            return _(PRODUCE_HINT_NAMED).format(language=_(name), lang=lang)
+        return _(PRODUCE_HINT).format(lang=lang)
     return _(hint) if hint else hint
 
 

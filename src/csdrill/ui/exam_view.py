@@ -64,7 +64,7 @@ def missed_question(answer: Answer, card=None) -> Table:
     answer, and why. Indented as a block so long answers wrap under their label. With `card` in
     Chinese mode, the card's `zh_prompt` follows the question."""
     from csdrill.drill.questions import shown_option
-    from csdrill.ui.quiz_view import chinese_lines
+    from csdrill.ui.quiz_view import chinese_label, chinese_lines
 
     grid = Table.grid(padding=(0, 1), pad_edge=False)
     grid.add_column(no_wrap=True, style="dim")
@@ -88,7 +88,7 @@ def missed_question(answer: Answer, card=None) -> Table:
     if answer.explanation:
         lines.add_row(_("Why:"), Paragraph(answer.explanation))
     if card is not None and chinese_lines() and getattr(card, "zh", None):
-        lines.add_row("中文:", Paragraph(card.zh))
+        lines.add_row(chinese_label(), Paragraph(card.zh))
     grid.add_row("", lines)
     return grid
 

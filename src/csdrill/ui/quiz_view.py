@@ -34,6 +34,11 @@ def chinese_lines() -> bool:
     return _chinese_asked or i18n.current() == "zh"
 
 
+def chinese_label() -> str:
+    """The label of a card's Chinese gloss: the same word in both interfaces, punctuated as each writes."""
+    return "中文：" if i18n.current() == "zh" else "中文:"
+
+
 def topic_label(topic: str) -> str:
     return _(TOPIC_LABELS[topic]) if topic in TOPIC_LABELS else topic
 
@@ -116,6 +121,9 @@ def options_view(options: tuple[str, ...], glosses: tuple[str, ...] = ()) -> Num
 def show_answer(console: Console, question: Question) -> None:
     """The back of a flashcard, before the learner rates it."""
     console.print(labelled(_("Answer:"), question.answer, "green bold"))
+    card = question.item.card
+    if chinese_lines() and card.zh:  # rated with its meaning understood, not only the English gloss
+        console.print(labelled(chinese_label(), card.zh))
 
 
 def show_feedback(console: Console, question: Question, outcome: Outcome | None, next_review: str) -> None:
@@ -142,7 +150,7 @@ def show_feedback(console: Console, question: Question, outcome: Outcome | None,
     if card.explain:
         console.print(labelled(_("Explanation:"), card.explain))
     if card.zh:
-        console.print(labelled("中文:", card.zh))
+        console.print(labelled(chinese_label(), card.zh))
     line = source_line(card)
     if line:
         console.print(line)
