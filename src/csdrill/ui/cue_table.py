@@ -72,16 +72,12 @@ def cue_lines(report: CueReport) -> list[str]:
 def _wrap(text: str, width: int) -> list[str]:
     from rich.cells import cell_len
 
+    from csdrill.ui.wrapping import break_lines
+
     if cell_len(text) == len(text):
         return textwrap.wrap(text, width=width)
-    lines, line = [], ""
-    for char in text:
-        if cell_len(line + char) > width:
-            lines.append(line.rstrip())
-            line = char.lstrip()
-        else:
-            line += char
-    return [*lines, line.rstrip()] if line.strip() else lines
+    shielded = text.replace("\u00a0", "\ue000")  # keep "35 %" together: a no-break space is no break
+    return [shielded[start:end].replace("\ue000", "\u00a0") for start, end in break_lines(shielded, width)]
 
 
 def print_cue_report(report: CueReport) -> None:
