@@ -37,10 +37,13 @@ def show_result(console: Console, attempt: Attempt, cards: dict | None = None) -
     console.print()
     if attempt.timed_out:
         console.print(Text(_("Time is up: questions not answered in time count as wrong."), style="yellow"))
+    score = _("Score: {score}%").format(score=f"{result.score:g}")
+    detail = _("({correct}/{total} right, pass mark {pass_mark}%)").format(
+        correct=result.correct, total=len(result.answers), pass_mark=f"{result.pass_mark:g}")
+    # Full-width brackets carry their own space; ASCII ones need one either side.
+    space = "" if detail.startswith("（") else " "
     verdict = Text.assemble(
-        (_("Score: {score}%").format(score=f"{result.score:g}"), "bold"), " ",
-        _("({correct}/{total} right, pass mark {pass_mark}%)").format(
-            correct=result.correct, total=len(result.answers), pass_mark=f"{result.pass_mark:g}"), " ",
+        (score, "bold"), space, detail, space,
         (_("PASSED"), "green bold") if result.passed else (_("FAILED"), "red bold"),
     )
     console.print(verdict)

@@ -136,7 +136,9 @@ def show_feedback(console: Console, question: Question, outcome: Outcome | None,
             console.print(Text(f"≈ {shown_note(outcome.note)}", style="yellow"))
         else:
             label = labelled(_("Answer:"), answer, "green")
-            label.label = Text.assemble(("✗ " + _("Not quite.") + " ", "red bold"), label.label)
+            verdict = _("Not quite.")
+            space = "" if verdict.endswith(("。", "！")) else " "  # full-width punctuation carries its space
+            label.label = Text.assemble(("✗ " + verdict + space, "red bold"), label.label)
             console.print(label)
         if question.mode == "typed" and (outcome.note or not outcome.correct):
             show_answer_diff(console, outcome.given, outcome.expected)
