@@ -140,7 +140,7 @@ def pick_number(message: str, labels: tuple[str, ...], keys_hint: str, short_hin
     bindings.add("c-d")(_end_of_input)
 
     def text():
-        fragments = [("bold", message), ("", " ")]
+        fragments = [("bold", message), ("", "" if message.endswith("：") else " ")]
         if state["at"] is None:
             from prompt_toolkit.application.current import get_app
             from prompt_toolkit.utils import get_cwidth

@@ -154,9 +154,11 @@ def activity_heatmap(stats: Stats) -> Text:
     grid = stats.activity
     from rich.cells import cell_len
 
-    text = Text(_("Reviews per day, last {weeks} weeks").format(weeks=grid.weeks) + " ", style="bold")
-    text.append(_("({none} none, {shades} up to {peak} a day)").format(
-        none=SHADES[0], shades=" ".join(SHADES[1:]), peak=grid.peak) + "\n", style="dim")
+    legend = _("({none} none, {shades} up to {peak} a day)").format(
+        none=SHADES[0], shades=" ".join(SHADES[1:]), peak=grid.peak)
+    space = "" if legend.startswith("（") else " "  # a full-width bracket carries its own space
+    text = Text(_("Reviews per day, last {weeks} weeks").format(weeks=grid.weeks) + space, style="bold")
+    text.append(legend + "\n", style="dim")
     text.append(_month_header(stats) + "\n", style="dim")
     for weekday, name in enumerate(WEEKDAYS):
         shown = _(name)
