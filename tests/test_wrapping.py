@@ -76,3 +76,26 @@ def test_paragraph_measures_for_a_table_cell():
     out = rendered(grid, 30)
     assert len(out) > 1 and all(cell_len(line) <= 30 for line in out)
     assert out[1].startswith(" " * 10)
+
+
+def test_rich_splits_text_without_wide_characters_into_the_same_words_as_before(builtin_content):
+    """The line-break rule installed for Chinese changes nothing for English (or German, Arabic …) text."""
+    import re
+
+    from csdrill.ui.line_breaks import WIDE, WORD
+
+    rich_words = re.compile(r"\s*\S+\s*")
+    texts = [t for card in builtin_content.library.cards.values()
+             for t in (card.explain, card.why, card.situation, card.q, card.text, *card.options) if t]
+    narrow = [t for t in texts if not re.search(f"[{WIDE}]", t)]
+    assert len(narrow) > 500
+    for text in narrow:
+        assert [m.group() for m in WORD.finditer(text)] == [m.group() for m in rich_words.finditer(text)], text
+
+
+def test_chinese_help_wraps_between_characters_without_cutting(cli):
+    """typer's help tables: with Chinese, option help wraps at 80 columns instead of ending in '…'."""
+    run = cli("quiz", "--help", env={"CSDRILL_LANG": "zh", "COLUMNS": "80"})
+    assert run.returncode == 0
+    assert "…" not in run.stdout
+    assert "要练习的市场" in run.stdout

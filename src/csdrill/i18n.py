@@ -56,6 +56,10 @@ def activate(language: str) -> None:
     gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
     gettext.textdomain(DOMAIN)
     _catalog = None
+    if language == "zh":  # help, tables and views wrap Chinese between characters, not only at spaces
+        from csdrill.ui.line_breaks import allow_breaks_between_wide_characters
+
+        allow_breaks_between_wide_characters()
 
 
 def _messages() -> gettext.NullTranslations:
