@@ -216,3 +216,10 @@ def test_english_output_keeps_its_wording(cli):
               env=ENGLISH)
     assert "Answer (1-" in run.stdout and "Session summary" in run.stdout and "saved 2 answers" in run.stdout
     assert "请作答" not in run.stdout and "下次复习" not in run.stdout
+
+
+def test_anki_export_summary_is_chinese(cli, tmp_path):
+    run = cli("export", "anki", "--market", "de", "--topic", "phrase", "--output", str(tmp_path / "de.apkg"),
+              env=CHINESE)
+    assert run.returncode == 0, run.stderr
+    assert re.fullmatch(r"\d+ 条笔记、\d+ 张卡片、\d+ 个卡组 → \S+de\.apkg\n", run.stdout), run.stdout
