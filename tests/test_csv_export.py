@@ -102,7 +102,7 @@ def test_cli_csv_to_stdout(cli, deck_dir, builtin_content):
     rows = list(csv.DictReader(io.StringIO(run.stdout, newline="")))
     assert [r["id"] for r in rows] == ["zz-phr-groesse"]
     assert rows[0]["text"].startswith("Die Größe")
-    assert run.stderr.strip() == "1 cards → stdout"
+    assert run.stderr.strip() == "1 card → stdout"
 
 
 def test_cli_csv_default_file(cli, tmp_path, builtin_content):

@@ -98,6 +98,7 @@ RULES = [
     ("kind cannot be told", GOOD_MIXED, "    situation: A parcel is late.\n", "", "cannot tell what kind of card this is", 16),
     ("mixed kinds", GOOD_MIXED, "    situation: A parcel is late.\n", "    situation: A parcel is late.\n    q: Why?\n", "card mixes fields of fact and scenario", 16),
     ("zh_options not parallel to options", GOOD_MIXED, "    why: A concrete", "    zh_options: [道歉并给出日期, 归咎快递]\n    why: A concrete", "'zh_options' must have one entry per option (3), not 2", 20),
+    ("space between Chinese characters", GOOD_MIXED, "zh: 您好，穆勒女士！", "zh: 您好，穆勒 女士！", "'zh' has a space between two Chinese characters ('勒 女')", 14),
     ("not a csdrill file", GOOD_FACT, "deck: zz-regulation", "dek: zz-regulation", "not a csdrill file", 1),
     ("empty cards", GOOD_MIXED, GOOD_MIXED[GOOD_MIXED.index("  - id: zz-eti-myth"):], "  []\n", "'cards' must be a non-empty list", 6),
 ]

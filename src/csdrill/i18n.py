@@ -44,13 +44,30 @@ def _known(value: str) -> str:
     return "en"
 
 
+_catalog: gettext.NullTranslations | None = None
+
+
 def activate(language: str) -> None:
     """Make gettext (ours and typer's) answer in `language` for the rest of this process."""
+    global _catalog
     # gettext.gettext reads LANGUAGE first; setting it here also covers the strings typer and its
     # bundled click translate with the global domain at import time.
     os.environ["LANGUAGE"] = language
     gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
     gettext.textdomain(DOMAIN)
+    _catalog = None
+    if language == "zh":  # help, tables and views wrap Chinese between characters, not only at spaces
+        from csdrill.ui.line_breaks import allow_breaks_between_wide_characters
+
+        allow_breaks_between_wide_characters()
+
+
+def _messages() -> gettext.NullTranslations:
+    """The catalog, found once: gettext.dgettext would search the file system for it at every message."""
+    global _catalog
+    if _catalog is None:
+        _catalog = gettext.translation(DOMAIN, str(LOCALE_DIR), fallback=True)
+    return _catalog
 
 
 def current() -> str:
@@ -60,11 +77,11 @@ def current() -> str:
 
 def _(message: str) -> str:
     """The message in the interface language (the message itself when there is no translation)."""
-    return gettext.dgettext(DOMAIN, message)
+    return _messages().gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
-    return gettext.dngettext(DOMAIN, singular, plural, count)
+    return _messages().ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:

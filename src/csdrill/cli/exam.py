@@ -10,9 +10,35 @@ import typer
 from csdrill.cli import app
 from csdrill.cli.options import DecksOption, JsonOption, LocalOption, print_json
 from csdrill.errors import UsageError
+from csdrill.i18n import _, ngettext
 
 UserOption = typer.Option(
-    None, "--user", "-u", help="Learner name (default: CSDRILL_USER, then your login name).")
+    None, "--user", "-u", help=_("Learner name (default: CSDRILL_USER, then your login name)."))
+EXAM_HELP = _(
+    "Take a baseline exam: the quiz's questions, no feedback until the end, then score and what was missed.\n\n"
+    "Every answer is saved at once. Exit 0 passed, 1 failed, 2 bad input, 130 interrupted "
+    "(Ctrl-C, q or Esc, or end of input before the last question: recorded as incomplete, never "
+    "as a score). In line mode a line that cannot be an answer stops the exam with exit 2. "
+    "When a time limit runs out the exam ends and unanswered questions count as wrong. "
+    "Piped input answers one line per question (option numbers, or the typed answer).\n\n"
+    "Example: printf '2\\n1\\n...' | csdrill exam onboarding-de --user ana"
+)
+CHECK_HELP = _(
+    "Did this user pass? For onboarding scripts: reads the latest complete attempt (in the team database "
+    "when CSDRILL_TEAM_DB is set, so it works on any machine).\n\n"
+    "Exit 0 when it meets the pass mark (or --min), 1 when it does not, 3 when there is no complete "
+    "attempt yet, 2 for an unknown quiz. `--json` prints user, quiz, score, pass_mark, passed, "
+    "taken_at and by_topic (nulls when there is no attempt)."
+)
+REPORT_HELP = _(
+    "Every user's latest and best exam result: the team database's with CSDRILL_TEAM_DB, else this "
+    "machine's.\n\n"
+    "--format html writes one self-contained page for trainers (open it in a browser, mail it, print it "
+    "on A4): exam pass rates per quiz and over time, a learners × topics mastery heat map, the top "
+    "knowledge gaps with each card's question, answer and source, learners at risk, and activity per day. "
+    "Like the other formats it reads the team database when CSDRILL_TEAM_DB is set (a trainer's login sees "
+    "the team, an agent's only itself), else or with --local this machine's progress file."
+)
 EXIT_PASSED, EXIT_FAILED, EXIT_NO_ATTEMPT, EXIT_INTERRUPTED = 0, 1, 3, 130
 
 
@@ -26,8 +52,8 @@ def find_quiz(quizzes, wanted: str):
         if quiz.id == wanted or (as_file.suffix in (".yaml", ".yml") and quiz.path == display_path(as_file)):
             return quiz
     ids = sorted(q.id for q in quizzes)
-    raise UsageError(
-        f"unknown quiz '{wanted}'{did_you_mean(wanted, ids)}; quizzes: {', '.join(ids) or 'none'}")
+    raise UsageError(_("unknown quiz '{quiz}'{suggestion}; quizzes: {quizzes}").format(
+        quiz=wanted, suggestion=did_you_mean(wanted, ids), quizzes=", ".join(ids) or _("none")))
 
 
 def _quiz_dirs(quiz_arg: str, decks: list[Path] | None) -> list[Path]:
@@ -38,34 +64,28 @@ def _quiz_dirs(quiz_arg: str, decks: list[Path] | None) -> list[Path]:
     path = Path(quiz_arg)
     if path.suffix in (".yaml", ".yml"):
         if not path.is_file():
-            raise UsageError(f"no such quiz file: {quiz_arg}")
+            raise UsageError(_("no such quiz file: {path}").format(path=quiz_arg))
         dirs.append(path)
     return dirs
 
 
-@app.command()
+@app.command(help=EXAM_HELP)
 def exam(
     quiz_id: str = typer.Argument(
-        ..., metavar="QUIZ", help="Quiz id (the `quiz:` of a quizzes/*.yaml file) or a quiz file."),
+        ..., metavar="QUIZ", help=_("Quiz id (the `quiz:` of a quizzes/*.yaml file) or a quiz file.")),
     user: str = UserOption,
     seed: int = typer.Option(
-        None, "--seed", help="Override the quiz's seed (same seed: same questions, same order)."),
+        None, "--seed", help=_("Override the quiz's seed (same seed: same questions, same order).")),
     as_json: bool = typer.Option(
-        False, "--json", help="Print the result as JSON on stdout at the end (the exam is shown on stderr)."),
+        False, "--json", help=_("Print the result as JSON on stdout at the end (the exam is shown on stderr).")),
     learn: bool = typer.Option(
-        False, "--learn", help="Also record each answer as a spaced-repetition review."),
+        False, "--learn", help=_("Also record each answer as a spaced-repetition review.")),
+    zh: bool = typer.Option(
+        False, "--zh", help=_("Also show each card's Chinese (zh_prompt, zh_options, a phrase's zh) before you "
+                              "answer; always on in the Chinese interface.")),
     decks: list[Path] = DecksOption,
 ) -> None:
-    """Take a baseline exam: the quiz's questions, no feedback until the end, then score and what was missed.
-
-    Every answer is saved at once. Exit 0 passed, 1 failed, 2 bad input, 130 interrupted
-    (Ctrl-C, q or Esc, or end of input before the last question: recorded as incomplete, never
-    as a score). In line mode a line that cannot be an answer stops the exam with exit 2.
-    When a time limit runs out the exam ends and unanswered questions count as wrong.
-    Piped input answers one line per question (option numbers, or the typed answer).
-
-    Example: printf '2\\n1\\n...' | csdrill exam onboarding-de --user ana
-    """
+    """Take a baseline exam (help: EXAM_HELP)."""
     from csdrill.cli.quiz import now_utc
     from csdrill.content.loader import load_or_raise
     from csdrill.exam.results import attempt_result
@@ -75,6 +95,7 @@ def exam(
     from csdrill.ui import exam_view
     from csdrill.ui.console import stderr, stdout
     from csdrill.ui.prompts import LinePrompts, prompts_for_terminal
+    from csdrill.ui.quiz_view import ask_for_chinese
 
     content = load_or_raise(_quiz_dirs(quiz_id, decks), freeze=True)
     quiz = find_quiz(content.quizzes, quiz_id)
@@ -87,6 +108,7 @@ def exam(
     if as_json and isinstance(prompts, LinePrompts):
         prompts = LinePrompts(stdout=sys.stderr)
 
+    ask_for_chinese(zh)
     exam_view.show_intro(console, quiz, len(questions), seed)
     with Store() as store:
         learn_fn = None
@@ -100,7 +122,7 @@ def exam(
     if attempt.interrupted:
         exam_view.show_interrupted(console, attempt, len(questions))
     else:
-        exam_view.show_result(console, attempt)
+        exam_view.show_result(console, attempt, {q.item.card.id: q.item.card for q in questions})
     if as_json:
         print_json(attempt_result(attempt))
     from csdrill.team.autosync import sync_after_session
@@ -127,10 +149,10 @@ def _asker(prompts, console, total: int):
     return ask
 
 
-@app.command()
+@app.command(help=_("Exam attempt history: every attempt, complete or not, oldest first."))
 def scores(
-    user: str = typer.Option(None, "--user", "-u", help="Only this learner (default: everyone)."),
-    quiz: str = typer.Option(None, "--quiz", "-q", help="Only this quiz id."),
+    user: str = typer.Option(None, "--user", "-u", help=_("Only this learner (default: everyone).")),
+    quiz: str = typer.Option(None, "--quiz", "-q", help=_("Only this quiz id.")),
     as_json: bool = JsonOption,
     local: bool = LocalOption,
 ) -> None:
@@ -147,26 +169,21 @@ def scores(
     from csdrill.ui.exam_view import rows_table
 
     columns = ("started_at", "user", "quiz_id", "status", "score", "passed")
-    stdout().print(rows_table(f"{len(rows)} exam attempts", rows, columns))
+    title = ngettext("{count} exam attempt", "{count} exam attempts", len(rows)).format(count=len(rows))
+    stdout().print(rows_table(title, rows, columns))
 
 
-@app.command()
+@app.command(help=CHECK_HELP)
 def check(
-    quiz_id: str = typer.Argument(..., metavar="QUIZ", help="Quiz id."),
+    quiz_id: str = typer.Argument(..., metavar="QUIZ", help=_("Quiz id.")),
     user: str = UserOption,
     min_percent: float = typer.Option(
-        None, "--min", min=0, max=100, help="Pass mark to apply instead of the attempt's own."),
+        None, "--min", min=0, max=100, help=_("Pass mark to apply instead of the attempt's own.")),
     as_json: bool = JsonOption,
     decks: list[Path] = DecksOption,
     local: bool = LocalOption,
 ) -> None:
-    """Did this user pass? For onboarding scripts: reads the latest complete attempt (in the team database
-    when CSDRILL_TEAM_DB is set, so it works on any machine).
-
-    Exit 0 when it meets the pass mark (or --min), 1 when it does not, 3 when there is no complete
-    attempt yet, 2 for an unknown quiz. `--json` prints user, quiz, score, pass_mark, passed,
-    taken_at and by_topic (nulls when there is no attempt).
-    """
+    """Did this user pass? (help: CHECK_HELP)."""
     from csdrill.content.loader import load
     from csdrill.exam.results import check_result, latest_complete
     from csdrill.store import default_user
@@ -190,40 +207,36 @@ def check(
 
 def _check_line(result: dict) -> str:
     if result["passed"] is None:
-        return f"{result['user']} has not completed {result['quiz']} yet"
-    verdict = "passed" if result["passed"] else "did not pass"
-    return (f"{result['user']} {verdict} {result['quiz']}: {result['score']:g}% "
-            f"(pass mark {result['pass_mark']:g}%) on {result['taken_at'][:10]}")
+        return _("{user} has not completed {quiz} yet").format(user=result["user"], quiz=result["quiz"])
+    if result["passed"]:
+        line = _("{user} passed {quiz}: {score}% (pass mark {pass_mark}%) on {date}")
+    else:
+        line = _("{user} did not pass {quiz}: {score}% (pass mark {pass_mark}%) on {date}")
+    return line.format(user=result["user"], quiz=result["quiz"], score=f"{result['score']:g}",
+                       pass_mark=f"{result['pass_mark']:g}", date=result["taken_at"][:10])
 
 
-@app.command()
+@app.command(help=REPORT_HELP)
 def report(
-    quiz: str = typer.Option(None, "--quiz", "-q", help="Only this quiz id."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or html."),
-    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+    quiz: str = typer.Option(None, "--quiz", "-q", help=_("Only this quiz id.")),
+    fmt: str = typer.Option("table", "--format", "-f", help=_("table, csv, json or html.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Same as --format json.")),
     output: Path = typer.Option(
-        None, "--output", "-o", metavar="FILE", help="Write the report here (html; default: standard output)."),
+        None, "--output", "-o", metavar="FILE", help=_("Write the report here (html; default: standard output).")),
     users: Path = typer.Option(
-        None, "--users", metavar="FILE", help="Only these learners: a file with one name per line."),
+        None, "--users", metavar="FILE", help=_("Only these learners: a file with one name per line.")),
     idle_days: int = typer.Option(
-        7, "--idle-days", min=1, help="html: a learner with no activity for this many days is at risk."),
+        7, "--idle-days", min=1, help=_("html: a learner with no activity for this many days is at risk.")),
     decks: list[Path] = DecksOption,
     local: bool = LocalOption,
 ) -> None:
-    """Every user's latest and best exam result: the team database's with CSDRILL_TEAM_DB, else this machine's.
-
-    --format html writes one self-contained page for trainers (open it in a browser, mail it, print it
-    on A4): exam pass rates per quiz and over time, a learners × topics mastery heat map, the top
-    knowledge gaps with each card's question, answer and source, learners at risk, and activity per day.
-    Like the other formats it reads the team database when CSDRILL_TEAM_DB is set (a trainer's login sees
-    the team, an agent's only itself), else or with --local this machine's progress file.
-    """
+    """Every user's latest and best exam result (help: REPORT_HELP)."""
     from csdrill.exam.results import team_report
     from csdrill.team.progress import open_progress
 
     fmt = "json" if as_json else fmt
     if fmt not in ("table", "csv", "json", "html"):
-        raise UsageError(f"unknown format '{fmt}'; formats: table, csv, json, html")
+        raise UsageError(_("unknown format '{format}'; formats: table, csv, json, html").format(format=fmt))
     from csdrill.cli.gaps import read_cohort
 
     cohort = read_cohort(users)
@@ -258,7 +271,7 @@ def report(
         from csdrill.ui.exam_view import rows_table
 
         shown = ("quiz", "user", "attempts", "latest_score", "latest_passed", "latest_at", "best_score")
-        stdout().print(rows_table("Exam results: latest and best per user", rows, shown))
+        stdout().print(rows_table(_("Exam results: latest and best per user"), rows, shown))
 
 
 def _html_report(progress, rows, attempts, cohort, idle_days: int, decks) -> str:
@@ -294,5 +307,5 @@ def _write_page(page: str, output: Path | None) -> None:
         os.chmod(temporary, 0o666 & ~umask)  # a page to share, not mkstemp's private 0600
         os.replace(temporary, output)
     except OSError as err:
-        raise UsageError(f"cannot write {output}: {err.strerror or err}") from None
-    print(f"wrote {output}", file=sys.stderr)
+        raise UsageError(_("cannot write {path}: {reason}").format(path=output, reason=err.strerror or err)) from None
+    print(_("wrote {path}").format(path=output), file=sys.stderr)

@@ -8,15 +8,17 @@ from pathlib import Path
 
 import typer
 
+from csdrill.i18n import _
+
 DecksOption = typer.Option(
     None,
     "--decks",
     metavar="DIR",
-    help="Extra deck folder (repeatable); also read from CSDRILL_DECKS, separated by ':'.",
+    help=_("Extra deck folder (repeatable); also read from CSDRILL_DECKS, separated by ':'."),
 )
-JsonOption = typer.Option(False, "--json", help="Print JSON for scripts instead of a table.")
+JsonOption = typer.Option(False, "--json", help=_("Print JSON for scripts instead of a table."))
 LocalOption = typer.Option(
-    False, "--local", help="Read this machine's progress file even when CSDRILL_TEAM_DB names a team database.")
+    False, "--local", help=_("Read this machine's progress file even when CSDRILL_TEAM_DB names a team database."))
 
 
 def load_content(decks: list[Path] | None):

@@ -9,34 +9,36 @@ import typer
 
 from csdrill.cli import app
 from csdrill.cli.options import DecksOption, JsonOption, LocalOption, load_content, print_json
+from csdrill.i18n import _
+
+STATS_HELP = _(
+    "Progress at a glance: reviews, true retention, streak, due forecast, activity heatmap, hardest cards.\n\n"
+    "Days are calendar days in your local time zone (set TZ to change it). Without --market every "
+    "review counts and cards seen / total are listed for each market you have drilled. Mastery is the "
+    "share of what you have seen that FSRS expects you to remember for 21 days or more.\n\n"
+    "JSON keys (--json; see docs/stats.md): user, now, today, market, reviews {today, last_7_days, "
+    "last_30_days, total}, retention {true, target, answers, remembered, days}, cards {seen, total, "
+    "mastery}, topics {TOPIC: {seen, total, mastery}}, markets [{code, name, seen, total, mastery, "
+    "topics}], forecast [{date, due}] (14 days, overdue on the first), activity {weeks, start, peak, "
+    "days [{date, reviews, level 0-4}]}, streak {current, longest, reviewed_today}, hardest "
+    "[{card_id, direction, lapses, leech, market, topic}], leeches, leech_lapses, "
+    "mastered_stability_days."
+)
 
 
-@app.command()
+@app.command(help=STATS_HELP)
 def stats(
     market: str = typer.Option(None, "--market", "-m",
-                               help="Only this market's cards (its own and its pools')."),
+                               help=_("Only this market's cards (its own and its pools').")),
     user: str = typer.Option(None, "--user", "-u",
-                             help="Learner name (default: CSDRILL_USER, then your login name)."),
+                             help=_("Learner name (default: CSDRILL_USER, then your login name).")),
     retention: float = typer.Option(0.9, "--retention", min=0.7, max=0.99,
-                                    help="Target retention to compare the true retention with."),
+                                    help=_("Target retention to compare the true retention with.")),
     as_json: bool = JsonOption,
     decks: list[Path] = DecksOption,
     local: bool = LocalOption,
 ) -> None:
-    """Progress at a glance: reviews, true retention, streak, due forecast, activity heatmap, hardest cards.
-
-    Days are calendar days in your local time zone (set TZ to change it). Without --market every
-    review counts and cards seen / total are listed for each market you have drilled. Mastery is the
-    share of what you have seen that FSRS expects you to remember for 21 days or more.
-
-    JSON keys (--json; see docs/stats.md): user, now, today, market, reviews {today, last_7_days,
-    last_30_days, total}, retention {true, target, answers, remembered, days}, cards {seen, total,
-    mastery}, topics {TOPIC: {seen, total, mastery}}, markets [{code, name, seen, total, mastery,
-    topics}], forecast [{date, due}] (14 days, overdue on the first), activity {weeks, start, peak,
-    days [{date, reviews, level 0-4}]}, streak {current, longest, reviewed_today}, hardest
-    [{card_id, direction, lapses, leech, market, topic}], leeches, leech_lapses,
-    mastered_stability_days.
-    """
+    """Progress at a glance (help: STATS_HELP)."""
     from csdrill.cli.content import resolve_market
     from csdrill.cli.quiz import now_utc
     from csdrill.stats import compute_stats, market_scope, read_summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 
@@ -60,10 +61,29 @@ def read_card(
         source=_read_source(fields, required=topic == "regulation", today=today),
     )
     values.update(_KIND_READERS[kind](fields))
+    _check_chinese_spacing(fields, values)
     if len(fields.problems) > before or card_id is None:
         return None
     loc: Location = fields.map.loc
     return Card(id=card_id, kind=kind, deck=deck, market=market, topic=topic, location=loc, **values)
+
+
+# Chinese puts no space between characters; one there is almost always a YAML line fold (a long plain
+# or double-quoted value folded onto the next line turns the line break into a space). A space before
+# or after a Japanese word quoted in the Chinese (kanji next to kana) is meant, and left alone.
+_SPACE_BETWEEN_CJK = re.compile(r"(?<![\u3040-\u30ff])[\u4e00-\u9fff] [\u4e00-\u9fff](?![\u3040-\u30ff])")
+
+
+def _check_chinese_spacing(fields: Fields, values: dict) -> None:
+    for key in ("zh", "zh_prompt", "zh_options"):
+        texts = values.get(key) or ()
+        for text in (texts,) if isinstance(texts, str) else texts:
+            found = _SPACE_BETWEEN_CJK.search(text)
+            if found:
+                fields.problem(fields.at(key), f"'{key}' has a space between two Chinese characters "
+                               f"('{found.group()}'), usually from a folded YAML line: join the line or quote "
+                               "the value with | or >-")
+                break
 
 
 def _read_source(fields: Fields, required: bool, today: date) -> Source | None:

@@ -9,6 +9,17 @@ from csdrill.answers import grade_typed, normalise
 from csdrill.content.model import Card
 from csdrill.drill.items import PRODUCE, RECOGNISE, Item
 from csdrill.drill.scheduling import AGAIN, GOOD, HARD
+from csdrill.i18n import N_, _
+
+# A question's hint, note and true/false options are kept in English in the question and in what is
+# recorded (exam JSON, the review log's answers), and translated where they are shown.
+RECOGNISE_HINT = N_("What does this phrase mean?")
+PRODUCE_HINT = N_("Say it in {lang}:")
+TRUTH_HINT = N_("True or false?")
+SCENARIO_HINT = N_("Which reply is best?")
+TYPED_HINT = N_("Type the answer:")
+NEAR_MISS_NOTE = N_("almost right, counted as Hard.")
+TRUTH_LABELS = {"True": N_("True"), "False": N_("False")}
 
 MODES = ("auto", "flash", "choice", "typed")
 TRUE_FALSE = ("True", "False")
@@ -57,13 +68,13 @@ def pick_mode(item: Item, requested: str) -> str:
 def _front_and_answer(item: Item) -> tuple[str, str, str, str | None]:
     card = item.card
     if item.direction == RECOGNISE:
-        return card.text, card.meaning, "What does this phrase mean?", card.lang
+        return card.text, card.meaning, RECOGNISE_HINT, card.lang
     if item.direction == PRODUCE:
-        return card.meaning, card.text, f"Say it in {card.lang}:", card.lang
+        return card.meaning, card.text, PRODUCE_HINT.format(lang=card.lang), card.lang
     if card.kind == "truefalse":
-        return card.statement, card.answer, "True or false?", None
+        return card.statement, card.answer, TRUTH_HINT, None
     if card.kind == "scenario":
-        return card.situation, card.best, "Which reply is best?", None
+        return card.situation, card.best, SCENARIO_HINT, None
     return card.q, card.a, "", None
 
 
@@ -124,7 +135,7 @@ def make_question(item: Item, mode: str, pool: list[Card], rng: random.Random) -
             else:
                 options = tuple(rng.sample([answer, *distractors], len(distractors) + 1))
     if mode == "typed" and not hint:
-        hint = "Type the answer:"
+        hint = TYPED_HINT
     return Question(item, mode, prompt, hint, answer, options, accept, lang)
 
 
@@ -143,9 +154,41 @@ def grade_typed_answer(question: Question, typed: str) -> Outcome:
     if verdict.outcome == "exact":
         return Outcome(GOOD, True, typed, expected=verdict.expected)
     if verdict.outcome == "near":
-        return Outcome(HARD, True, typed, "almost right, counted as Hard.", verdict.expected)
+        return Outcome(HARD, True, typed, NEAR_MISS_NOTE, verdict.expected)
     return Outcome(AGAIN, False, typed, expected=verdict.expected)
 
 
 def grade_flash(rating: int) -> Outcome:
     return Outcome(rating, rating > AGAIN, None)
+
+
+LANGUAGE_NAMES = {"ar": N_("Arabic"), "de": N_("German"), "en": N_("English"), "es": N_("Spanish"),
+                  "fr": N_("French"), "id": N_("Indonesian"), "it": N_("Italian"), "ja": N_("Japanese"),
+                  "pt": N_("Portuguese"), "zh": N_("Chinese")}
+# Shown only in a translated interface, where a language code alone means little; English keeps PRODUCE_HINT.
+PRODUCE_HINT_NAMED = N_("Say it in {language} ({lang}):")
+
+
+def shown_hint(hint: str) -> str:
+    """A recorded hint (English, as in exam JSON) in the interface language."""
+    from csdrill import i18n
+
+    prefix, suffix = PRODUCE_HINT.split("{lang}")
+    if hint.startswith(prefix) and hint.endswith(suffix) and len(hint) > len(prefix) + len(suffix):
+        lang = hint[len(prefix):-len(suffix)]
+        name = LANGUAGE_NAMES.get(lang.split("-")[0])
+        if name and i18n.current() != "en":
+            return _(PRODUCE_HINT_NAMED).format(language=_(name), lang=lang)
+        return _(PRODUCE_HINT).format(lang=lang)
+    return _(hint) if hint else hint
+
+
+def shown_note(note: str) -> str:
+    return _(note) if note else note
+
+
+def shown_option(card: Card, text: str | None) -> str | None:
+    """A true/false card's "True"/"False" in the interface language; any other text as it is."""
+    if card.kind == "truefalse" and text in TRUTH_LABELS:
+        return _(TRUTH_LABELS[text])
+    return text

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import fsrs
 
+from csdrill.i18n import _
+
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
 _STATE_NAMES = {fsrs.State.Learning: "learning", fsrs.State.Review: "review", fsrs.State.Relearning: "relearning"}
@@ -40,7 +42,7 @@ class Scheduler:
 
     def __init__(self, desired_retention: float = 0.9):
         if not 0.7 <= desired_retention <= 0.99:
-            raise ValueError("desired retention must be between 0.70 and 0.99")
+            raise ValueError(_("desired retention must be between 0.70 and 0.99"))
         self.desired_retention = desired_retention
         self._fsrs = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
 

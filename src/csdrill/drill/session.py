@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from csdrill.drill.items import Item
 from csdrill.drill.questions import Outcome, Question
 from csdrill.drill.scheduling import Memory, Scheduler
+from csdrill.i18n import ngettext
 from csdrill.store import Review, Store
 
 
@@ -90,12 +91,18 @@ class Session:
 def humanise_interval(delta: timedelta) -> str:
     """'in 10 minutes', 'in 3 days', 'in 2 months' — how an agent thinks of the next review."""
     seconds = max(0, delta.total_seconds())
-    for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400), ("hour", 3600),
-                       ("minute", 60)):
-        if seconds >= size or unit == "minute":
+    units = (
+        (365 * 86400, lambda n: ngettext("in {count} year", "in {count} years", n)),
+        (30 * 86400, lambda n: ngettext("in {count} month", "in {count} months", n)),
+        (86400, lambda n: ngettext("in {count} day", "in {count} days", n)),
+        (3600, lambda n: ngettext("in {count} hour", "in {count} hours", n)),
+        (60, lambda n: ngettext("in {count} minute", "in {count} minutes", n)),
+    )
+    for size, message in units:
+        if seconds >= size or size == 60:
             count = max(1, round(seconds / size))
-            return f"in {count} {unit}{'s' if count != 1 else ''}"
-    return "now"  # pragma: no cover
+            return message(count).format(count=count)
+    return ""  # pragma: no cover
 
 
 def end_of_tomorrow(now: datetime) -> datetime:

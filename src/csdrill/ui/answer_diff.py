@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from csdrill.answers import comparison_units
+from csdrill.i18n import _
 
 MISSING = "‸"
 CLOSE_ENOUGH = 0.5  # below this a wrong answer shares too little with the right one to mark
@@ -94,6 +95,6 @@ def show_answer_diff(console: Console, typed: str | None, expected: str | None) 
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
     typed_line, expected_line = lines
-    grid.add_row("  You typed:", typed_line)
-    grid.add_row("  Answer:", expected_line)
+    grid.add_row("  " + _("You typed:"), typed_line)
+    grid.add_row("  " + _("Answer:"), expected_line)
     console.print(grid)

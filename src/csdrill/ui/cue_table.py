@@ -6,10 +6,11 @@ import textwrap
 
 from csdrill.content import cues
 from csdrill.content.cues import CueCounts, CueReport
+from csdrill.i18n import N_, _
 
 # Two header rows keep the table inside 80 columns: what is measured, then which cue.
-GROUPS = ((1, "scenario: best reply"), (3, "fact: right answer"), (5, "true/false"))
-COLUMNS = ("market", "longest", "first", "longest", "first", "false")
+GROUPS = ((1, N_("scenario: best reply")), (3, N_("fact: right answer")), (5, N_("true/false")))
+COLUMNS = (N_("market"), N_("longest"), N_("first"), N_("longest"), N_("first"), N_("false"))
 
 
 def _cell(part: int, whole: int) -> str:
@@ -35,27 +36,48 @@ def _row(counts: CueCounts) -> tuple[str, ...]:
 
 def cue_lines(report: CueReport) -> list[str]:
     """A heading, one row per market and one for all, the limits, then each limit broken."""
-    rows = [COLUMNS, *(_row(c) for c in report.markets.values()), _row(report.overall)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    from rich.cells import cell_len  # headings in Chinese are two columns a character
+
+    rows = [tuple(_(c) for c in COLUMNS), *(_row(c) for c in report.markets.values()), _row(report.overall)]
+    widths = [max(cell_len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     starts = [sum(widths[:i]) + 2 * i for i in range(len(widths))]
     groups = ""
     for column, label in GROUPS:
-        groups = groups.ljust(starts[column]) + label
-    lines = ["Answer cues per market (fact: cards with choices)", groups]
+        groups += " " * max(0, starts[column] - cell_len(groups)) + _(label)
+    lines = [_("Answer cues per market (fact: cards with choices)"), groups]
+
+    def pad(text: str, width: int, right: bool) -> str:
+        space = " " * max(0, width - cell_len(text))
+        return space + text if right else text + space
+
     for row in rows:
-        cells = [row[0].ljust(widths[0]), *(cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True))]
+        cells = [pad(row[0], widths[0], False),
+                 *(pad(cell, w, True) for cell, w in zip(row[1:], widths[1:], strict=True))]
         lines.append("  ".join(cells).rstrip())
     low, high = (_percent(limit) for limit in cues.FALSE_SHARE_PER_MARKET)
-    lines += textwrap.wrap(
-        f"Limits: best reply strictly longest in at most {_percent(cues.SCENARIO_LONGEST_OVERALL)} of "
-        f"scenarios overall and {_percent(cues.SCENARIO_LONGEST_PER_MARKET)} per market; answer strictly "
-        f"longest in at most {_percent(cues.FACT_LONGEST_OVERALL)} of fact cards; {low} to {high} of "
-        f"true/false cards false per market (a market with fewer than {cues.MIN_CARDS} cards of a kind is "
-        "not judged on it).",
-        width=78,
-    )
+    limits = _(
+        "Limits: best reply strictly longest in at most {scenarios_overall} of scenarios overall and "
+        "{scenarios_per_market} per market; answer strictly longest in at most {facts_overall} of fact cards; "
+        "{low} to {high} of true/false cards false per market (a market with fewer than {min_cards} cards of "
+        "a kind is not judged on it)."
+    ).format(scenarios_overall=_percent(cues.SCENARIO_LONGEST_OVERALL),
+             scenarios_per_market=_percent(cues.SCENARIO_LONGEST_PER_MARKET),
+             facts_overall=_percent(cues.FACT_LONGEST_OVERALL), low=low, high=high, min_cards=cues.MIN_CARDS)
+    # Chinese has no spaces to break at: wrap by display width, folding where needed.
+    lines += _wrap(limits, 78)
     lines += [f"cues: {failure}" for failure in report.failures]
     return lines
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    from rich.cells import cell_len
+
+    from csdrill.ui.wrapping import break_lines
+
+    if cell_len(text) == len(text):
+        return textwrap.wrap(text, width=width)
+    shielded = text.replace("\u00a0", "\ue000")  # keep "35 %" together: a no-break space is no break
+    return [shielded[start:end].replace("\ue000", "\u00a0") for start, end in break_lines(shielded, width)]
 
 
 def print_cue_report(report: CueReport) -> None:

@@ -23,13 +23,14 @@ from prompt_toolkit.layout.controls import FormattedTextControl
 from prompt_toolkit.shortcuts import PromptSession
 
 from csdrill.drill.truth import read_truth
+from csdrill.i18n import N_, _
 from csdrill.ui.prompts import ASK_TRUTH_AGAIN, RATING_CHOICES, YES_WORDS, EndOfInput
 
-CHOICE_KEYS = "press 1-{count} (or ↑↓ then Enter) · q or Esc stops"
-CHOICE_KEYS_SHORT = "press 1-{count} · q stops"
-CONFIRM = "{question} [y/N] then Enter: "
-TYPED_PLACEHOLDER = "type the answer, then Enter · Esc stops"
-TRUTH_PLACEHOLDER = "true or false (yes/no, 1/2), then Enter · Esc stops"
+CHOICE_KEYS = N_("press 1-{count} (or ↑↓ then Enter) · q or Esc stops")
+CHOICE_KEYS_SHORT = N_("press 1-{count} · q stops")
+CONFIRM = N_("{question} [y/N] then Enter: ")
+TYPED_PLACEHOLDER = N_("type the answer, then Enter · Esc stops")
+TRUTH_PLACEHOLDER = N_("true or false (yes/no, 1/2), then Enter · Esc stops")
 ESC_WAIT = 0.05  # seconds to tell a lone Esc from the start of an arrow key's sequence
 # An Enter this soon after a number key answered is the habit of "number, then Enter" (questionary
 # needed it), not a request to reveal the next card.
@@ -139,17 +140,18 @@ def pick_number(message: str, labels: tuple[str, ...], keys_hint: str, short_hin
     bindings.add("c-d")(_end_of_input)
 
     def text():
-        fragments = [("bold", message), ("", " ")]
+        fragments = [("bold", message), ("", "" if message.endswith("：") else " ")]
         if state["at"] is None:
             from prompt_toolkit.application.current import get_app
+            from prompt_toolkit.utils import get_cwidth
 
-            narrow = short_hint and get_app().output.get_size().columns < len(message) + len(keys_hint) + 2
+            narrow = short_hint and get_app().output.get_size().columns < get_cwidth(message + keys_hint) + 2
             fragments.append(("italic", short_hint if narrow else keys_hint))
         elif state["done"]:
             fragments.append(("bold", f"{state['at'] + 1}) {labels[state['at']]}"))
         else:
             fragments.append(("reverse", f"{state['at'] + 1}) {labels[state['at']]}"))
-            fragments.append(("", "  Enter to confirm"))
+            fragments.append(("", "  " + _("Enter to confirm")))
         return _fit(fragments)
 
     return _run(_one_line(text, bindings))
@@ -221,33 +223,33 @@ class KeyPrompts:
             return
         for start in range(0, len(lines), page):
             if start:
-                press_a_key("— more: any key · q stops —", erase=True)
+                press_a_key(_("— more: any key · q stops —"), erase=True)
             console.print(Segments([s for line in lines[start:start + page] for s in line]), end="")
 
     def choose(self, options: tuple[str, ...]) -> int:
-        return pick_number("Your answer:", options,
-                           CHOICE_KEYS.format(count=len(options)), CHOICE_KEYS_SHORT.format(count=len(options)))
+        return pick_number(_("Your answer:"), options, _(CHOICE_KEYS).format(count=len(options)),
+                           _(CHOICE_KEYS_SHORT).format(count=len(options)))
 
     def typed(self, hint: str) -> str:
-        return read_line("> ", placeholder=TYPED_PLACEHOLDER)
+        return read_line("> ", placeholder=_(TYPED_PLACEHOLDER))
 
     def true_or_false(self, hint: str) -> bool:
         while True:
-            value = read_truth(read_line("> ", placeholder=TRUTH_PLACEHOLDER))
+            value = read_truth(read_line("> ", placeholder=_(TRUTH_PLACEHOLDER)))
             if value is not None:
                 return value
-            print(ASK_TRUTH_AGAIN, flush=True)
+            print(_(ASK_TRUTH_AGAIN), flush=True)
 
     def reveal(self) -> None:
-        press_a_key("Press any key to show the answer (q or Esc stops)")
+        press_a_key(_("Press any key to show the answer (q or Esc stops)"))
 
     def rate(self) -> int:
-        return pick_number("How well did you know it?", RATING_CHOICES,
-                           "1 Again · 2 Hard · 3 Good · 4 Easy") + 1
+        return pick_number(_("How well did you know it?"), tuple(_(choice) for choice in RATING_CHOICES),
+                           _("1 Again · 2 Hard · 3 Good · 4 Easy")) + 1
 
     def confirm(self, question: str) -> bool:
         try:
-            answer = read_line(CONFIRM.format(question=question), allow_empty=True)
+            answer = read_line(_(CONFIRM).format(question=question), allow_empty=True)
         except (KeyboardInterrupt, EndOfInput):
             return False
         return answer.strip().casefold() in YES_WORDS

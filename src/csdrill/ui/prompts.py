@@ -12,9 +12,10 @@ from typing import TextIO
 
 from csdrill.drill.truth import read_truth
 from csdrill.errors import UsageError
+from csdrill.i18n import N_, _
 from csdrill.safe_text import visible
 
-RATING_CHOICES = ("Again", "Hard", "Good", "Easy")
+RATING_CHOICES = (N_("Again"), N_("Hard"), N_("Good"), N_("Easy"))
 YES_WORDS = frozenset({"y", "yes", "j", "ja", "o", "oui", "s", "si", "sí", "sim", "是", "好", "对", "はい"})
 
 
@@ -22,11 +23,12 @@ class EndOfInput(Exception):
     """stdin is exhausted: end the session cleanly, after saving."""
 
 
-NOT_A_NUMBER = "input line {line}: {text} is not a number from 1 to {count}; the answers before it are saved"
-NOT_TRUE_OR_FALSE = ("input line {line}: {text} is neither true nor false (true/false, yes/no, 1/2); "
-                     "the answers before it are saved")
-ASK_NUMBER_AGAIN = "Please answer with a number from 1 to {count}."
-ASK_TRUTH_AGAIN = "Please answer true or false (also yes/no, 1/2)."
+NOT_A_NUMBER = N_("input line {line}: {text} is not a number from 1 to {count}; the answers before it are saved")
+NOT_TRUE_OR_FALSE = N_("input line {line}: {text} is neither true nor false (true/false, yes/no, 1/2); "
+                       "the answers before it are saved")
+ASK_NUMBER_AGAIN = N_("Please answer with a number from 1 to {count}.")
+ASK_TRUTH_AGAIN = N_("Please answer true or false (also yes/no, 1/2).")
+RATING_LINE = N_("How well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy: ")
 
 
 class UnusableAnswer(UsageError):
@@ -66,8 +68,8 @@ class LinePrompts:
     def _unusable(self, error: str, ask_again: str, text: str, **values) -> None:
         """`error` and `ask_again` are whole sentences with named placeholders (ready for gettext)."""
         if self.scripted:
-            raise UnusableAnswer(self.lines_read, error.format(line=self.lines_read, text=repr(text), **values))
-        self.stdout.write(ask_again.format(**values) + "\n")
+            raise UnusableAnswer(self.lines_read, _(error).format(line=self.lines_read, text=repr(text), **values))
+        self.stdout.write(_(ask_again).format(**values) + "\n")
 
     def _number(self, prompt: str, count: int) -> int:
         while True:
@@ -83,7 +85,7 @@ class LinePrompts:
         console.print(renderable)
 
     def choose(self, options: tuple[str, ...]) -> int:
-        return self._number(f"Answer (1-{len(options)}): ", len(options))
+        return self._number(_("Answer (1-{count}): ").format(count=len(options)), len(options))
 
     def typed(self, hint: str) -> str:
         return self._line("> ")
@@ -97,13 +99,13 @@ class LinePrompts:
             self._unusable(NOT_TRUE_OR_FALSE, ASK_TRUTH_AGAIN, text)
 
     def reveal(self) -> None:
-        self._line("Press Enter to show the answer ")
+        self._line(_("Press Enter to show the answer "))
 
     def rate(self) -> int:
-        return self._number("How well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy: ", 4) + 1
+        return self._number(_(RATING_LINE), 4) + 1
 
     def confirm(self, question: str) -> bool:
-        return self._line(f"{question} [y/N] ").strip().casefold() in YES_WORDS
+        return self._line(_("{question} [y/N] ").format(question=question)).strip().casefold() in YES_WORDS
 
 
 def _isatty(stream) -> bool:

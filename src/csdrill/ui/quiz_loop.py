@@ -16,6 +16,7 @@ from csdrill.drill.questions import (
     grade_flash,
     grade_typed_answer,
     make_question,
+    shown_option,
 )
 from csdrill.drill.queue import LEARN_AHEAD, SessionQueue
 from csdrill.drill.scheduling import AGAIN
@@ -34,7 +35,8 @@ def present(prompts, console: Console, question: Question, number: int, total: i
 def ask(prompts, console: Console, question: Question) -> Outcome:
     """Ask the question `present` showed and grade the answer."""
     if question.mode == "choice":
-        return grade_choice(question, prompts.choose(question.options))
+        shown = tuple(shown_option(question.item.card, option) for option in question.options)
+        return grade_choice(question, prompts.choose(shown))
     if question.mode == "typed":
         if question.item.card.kind == "truefalse":
             return grade_typed_answer(question, truth_label(prompts.true_or_false(question.hint)))
