@@ -94,7 +94,8 @@ def test_an_agents_login_sees_only_its_own_gaps(synced, team_db, machines, tmp_p
 
 
 def test_a_team_database_from_before_card_states_says_how_to_upgrade(cohort_home, team_db):  # noqa: F811
-    team_db.query("DROP TABLE csdrill.card_states")
+    team_db.query("DROP TABLE csdrill.card_states")  # and the rest of migration 3: as a schema-2 database
+    team_db.query("DROP INDEX csdrill.reviews_by_card")
     team_db.query("DELETE FROM csdrill.migrations WHERE number = 3")
     trainer = team_db.grant("hr", "trainer")
     here = {"CSDRILL_HOME": str(cohort_home), "CSDRILL_TEAM_DB": team_db.dsn(trainer), "TZ": "UTC"}
