@@ -19,7 +19,6 @@ import argparse
 import os
 import random
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,8 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from run import median_seconds  # benchmarks/ is on sys.path when a benchmark runs as a script
 
 PYTHON = sys.executable
 AGENTS, PER_AGENT = 200, 50
@@ -42,12 +43,7 @@ def cli(*args: str, env: dict) -> subprocess.CompletedProcess:
 
 
 def timed(action, repeat: int = 1) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return median_seconds(action, repeat)
 
 
 def cpu_busy() -> tuple[int, int]:
