@@ -22,7 +22,6 @@ import argparse
 import os
 import random
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,8 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from run import median_seconds  # benchmarks/ is on sys.path when a benchmark runs as a script
 
 PYTHON = sys.executable
 AGENTS, PER_AGENT = 200, 50
@@ -46,12 +47,7 @@ def cli(*args: str, env: dict) -> subprocess.CompletedProcess:
 
 
 def timed(action, repeat: int = 1) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return median_seconds(action, repeat)
 
 
 def cpu_busy() -> tuple[int, int]:

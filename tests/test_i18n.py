@@ -105,3 +105,15 @@ def test_no_message_is_marked_inside_an_f_string():
             if token.type == tokenize.STRING and "f" in prefix and re.search(r"\b_\(", token.string):
                 offenders.append(f"{path.relative_to(SRC)}:{token.start[0]}")
     assert not offenders, f"move these _() calls out of the f-string: {offenders}"
+
+
+def test_no_code_assigns_to_the_translation_function():
+    """`_, x = pair` in a function that also calls _() turns every message of it into a TypeError."""
+    import ast
+
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
+                offenders.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert not offenders, f"use another name than _ for these unused values: {offenders}"

@@ -267,7 +267,7 @@ class Store:
         # timeout, so two terminals opening a fresh database at once would clash: retry briefly.
         import time
 
-        for _ in range(100):
+        for _attempt in range(100):
             try:
                 self.db.execute("PRAGMA journal_mode = WAL")
                 return

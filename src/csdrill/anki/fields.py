@@ -72,7 +72,7 @@ def language_name(lang: str | None) -> str:
     """`Portuguese (Brazil)` for pt-BR; the code itself for a language not in the table."""
     if not lang:
         return ""
-    base, _, region = lang.partition("-")
+    base, _dash, region = lang.partition("-")
     name = LANGUAGE_NAMES.get(base.lower())
     if name is None:
         return lang
@@ -82,7 +82,7 @@ def language_name(lang: str | None) -> str:
 
 def speech_language(lang: str) -> str:
     """Anki's TTS language tag (de_DE, pt_BR) for a BCP 47 tag."""
-    base, _, region = lang.partition("-")
+    base, _dash, region = lang.partition("-")
     region = region.upper() or SPEECH_REGIONS.get(base.lower(), "")
     return f"{base.lower()}_{region}" if region else base.lower()
 

@@ -179,12 +179,12 @@ def csv(
     decks: list[Path] = DecksOption,
     raw: bool = typer.Option(
         False, "--raw",
-        help="Write every cell exactly as in the deck, even one a spreadsheet would run as a formula."),
+        help=_("Write every cell exactly as in the deck, even one a spreadsheet would run as a formula.")),
 ) -> None:
     """Write one CSV row per card with every field, for trainers who work in spreadsheets (help: CSV_HELP)."""
     from csdrill.csv_export import export_csv
 
-    _, codes, _, cards = _selection(decks, markets, topics)
+    _library, codes, _topics, cards = _selection(decks, markets, topics)
     to_stdout = output is not None and str(output) == "-"
     target = None if to_stdout else _output_path(output, codes, ".csv")
     try:

@@ -203,8 +203,8 @@ def is_mature(state: str, stability: float | None) -> bool:
 
 def coverage(cards: Iterable[Card], mastered: dict[tuple[str, str], bool]) -> Coverage:
     ids = {card.id for card in cards}
-    seen_items = [value for (card_id, _), value in mastered.items() if card_id in ids]
-    seen = len({card_id for card_id, _ in mastered if card_id in ids})
+    seen_items = [value for (card_id, _direction), value in mastered.items() if card_id in ids]
+    seen = len({card_id for card_id, _direction in mastered if card_id in ids})
     mastery = sum(seen_items) / len(seen_items) if seen_items else None
     return Coverage(seen=seen, total=len(ids), mastery=mastery)
 
