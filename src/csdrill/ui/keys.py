@@ -38,8 +38,14 @@ HABIT_ENTER = 0.6
 _number_answered_at = float("-inf")
 
 
+_stop_requested = False
+
+
 def _stop(event) -> None:
-    event.app.exit(exception=KeyboardInterrupt())
+    global _stop_requested
+    _stop_requested = True  # also seen by _run when the app was already leaving with another result
+    if not event.app.future.done():
+        event.app.exit(exception=KeyboardInterrupt())
 
 
 def _end_of_input(event) -> None:
@@ -47,11 +53,16 @@ def _end_of_input(event) -> None:
 
 
 def _run(app: Application):
+    global _stop_requested
     app.ttimeoutlen = ESC_WAIT
+    _stop_requested = False
     try:
-        return app.run()
+        result = app.run()
     except EOFError:
         raise EndOfInput from None
+    if _stop_requested:  # a Ctrl-C that came in while the prompt was already finishing is not lost
+        raise KeyboardInterrupt
+    return result
 
 
 def _one_line(get_text, bindings: KeyBindings, erase: bool = False) -> Application:
@@ -210,6 +221,13 @@ class KeyPrompts:
             return
         with contextlib.suppress(termios.error, OSError, ValueError):
             termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
+        # prompt_toolkit keeps keys read together with the last answer ("3⏎") for the next prompt;
+        # they belong to the previous card too.
+        from prompt_toolkit.input import create_input
+        from prompt_toolkit.input.typeahead import clear_typeahead
+
+        with contextlib.suppress(OSError, ValueError):
+            clear_typeahead(create_input())
 
     def show(self, console, renderable) -> None:
         """Print `renderable`; one taller than the screen is shown a screenful at a time, so its
