@@ -99,8 +99,8 @@ def main() -> None:
             if stdout_was_closed:
                 from csdrill.errors import UsageError
 
-                raise UsageError("standard output is closed, so nothing could be shown; "
-                                 "redirect it to a file or /dev/null instead of closing it")
+                raise UsageError(_("standard output is closed, so nothing could be shown; "
+                                   "redirect it to a file or /dev/null instead of closing it"))
             _check_user_argument(sys.argv[1:])
             app()  # usage errors exit 2 and Ctrl-C exits 130 inside typer itself
         finally:

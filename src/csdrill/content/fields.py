@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from csdrill.content.problems import Location, Problem
 from csdrill.content.yamltree import Map, Seq, key_loc, value_loc
-from csdrill.i18n import _
+from csdrill.i18n import N_, say
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 LANG_PATTERN = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -18,7 +18,7 @@ _YES = {"yes": True, "true": True, "no": False, "false": False}
 
 def did_you_mean(word: str, candidates) -> str:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
-    return _(" (did you mean '{word}'?)").format(word=close[0]) if close else ""
+    return say(N_(" (did you mean '{word}'?)"), word=close[0]) if close else ""
 
 
 class Fields:
@@ -40,12 +40,12 @@ class Fields:
             if key not in allowed:
                 self.problem(
                     key_loc(self.map, key),
-                    _("unknown key '{key}' in {what}{hint}").format(
+                    say(N_("unknown key '{key}' in {what}{hint}"),
                         key=key, what=self.what, hint=did_you_mean(key, allowed)),
                 )
 
     def _missing(self, key: str) -> None:
-        self.problem(self.map.loc, _("{what} is missing required field '{key}'").format(what=self.what, key=key))
+        self.problem(self.map.loc, say(N_("{what} is missing required field '{key}'"), what=self.what, key=key))
 
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.map.get(key)
@@ -54,10 +54,10 @@ class Fields:
                 self._missing(key)
             return None
         if not isinstance(value, str):
-            self.problem(self.at(key), _("'{key}' must be text, not {kind}").format(key=key, kind=_kind(value)))
+            self.problem(self.at(key), say(N_("'{key}' must be text, not {kind}"), key=key, kind=_kind(value)))
             return None
         if not value.strip():
-            self.problem(self.at(key), _("'{key}' must not be empty").format(key=key))
+            self.problem(self.at(key), say(N_("'{key}' must not be empty"), key=key))
             return None
         return value.strip()
 
@@ -66,7 +66,7 @@ class Fields:
         if value is not None and not ID_PATTERN.match(value):
             self.problem(
                 self.at(key),
-                _("'{key}' must be lowercase letters and digits joined by - _ or . (got '{value}')").format(
+                say(N_("'{key}' must be lowercase letters and digits joined by - _ or . (got '{value}')"),
                     key=key, value=value),
             )
             return None
@@ -79,12 +79,12 @@ class Fields:
                 self._missing(key)
             return ()
         if not isinstance(value, Seq):
-            self.problem(self.at(key), _("'{key}' must be a list, not {kind}").format(key=key, kind=_kind(value)))
+            self.problem(self.at(key), say(N_("'{key}' must be a list, not {kind}"), key=key, kind=_kind(value)))
             return ()
         items = []
         for index, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
-                self.problem(value.item_loc(index), _("each entry of '{key}' must be non-empty text").format(key=key))
+                self.problem(value.item_loc(index), say(N_("each entry of '{key}' must be non-empty text"), key=key))
             else:
                 items.append(item.strip())
         return tuple(items)
@@ -95,7 +95,7 @@ class Fields:
             hint = did_you_mean(value, allowed)
             self.problem(
                 self.at(key),
-                _("'{key}' must be one of {allowed}, not '{value}'{hint}").format(
+                say(N_("'{key}' must be one of {allowed}, not '{value}'{hint}"),
                     key=key, allowed=", ".join(allowed), value=value, hint=hint),
             )
             return None
@@ -106,7 +106,7 @@ class Fields:
         if value is None:
             return None
         if value.lower() not in _YES:
-            self.problem(self.at(key), _("'{key}' must be yes or no, not '{value}'").format(key=key, value=value))
+            self.problem(self.at(key), say(N_("'{key}' must be yes or no, not '{value}'"), key=key, value=value))
             return None
         return _YES[value.lower()]
 
@@ -117,10 +117,10 @@ class Fields:
         try:
             number = int(value)
         except ValueError:
-            self.problem(self.at(key), _("'{key}' must be a whole number, not '{value}'").format(key=key, value=value))
+            self.problem(self.at(key), say(N_("'{key}' must be a whole number, not '{value}'"), key=key, value=value))
             return None
         if not low <= number <= high:
-            self.problem(self.at(key), _("'{key}' must be between {low} and {high}, not {number}").format(
+            self.problem(self.at(key), say(N_("'{key}' must be between {low} and {high}, not {number}"),
                 key=key, low=low, high=high, number=number))
             return None
         return number
@@ -134,7 +134,7 @@ class Fields:
         except ValueError:  # e.g. an unclosed IPv6 bracket: https://[x
             parts = None
         if parts is None or parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in value:
-            self.problem(self.at(key), _("'{key}' is not a valid http(s) URL: '{value}'").format(key=key, value=value))
+            self.problem(self.at(key), say(N_("'{key}' is not a valid http(s) URL: '{value}'"), key=key, value=value))
             return None
         return value
 
@@ -147,11 +147,11 @@ class Fields:
                 raise ValueError
             parsed = date.fromisoformat(value)
         except ValueError:
-            self.problem(self.at(key), _("'{key}' must be an ISO date YYYY-MM-DD, not '{value}'").format(
+            self.problem(self.at(key), say(N_("'{key}' must be an ISO date YYYY-MM-DD, not '{value}'"),
                 key=key, value=value))
             return None
         if parsed > today:
-            self.problem(self.at(key), _("'{key}' date {value} is in the future").format(key=key, value=value))
+            self.problem(self.at(key), say(N_("'{key}' date {value} is in the future"), key=key, value=value))
             return None
         return parsed
 
@@ -162,14 +162,14 @@ class Fields:
                 self._missing(key)
             return None
         if not isinstance(value, Map):
-            self.problem(self.at(key), _("'{key}' must be a mapping, not {kind}").format(key=key, kind=_kind(value)))
+            self.problem(self.at(key), say(N_("'{key}' must be a mapping, not {kind}"), key=key, kind=_kind(value)))
             return None
         return Fields(value, what, self.problems)
 
 
 def _kind(value) -> str:
     if isinstance(value, Map):
-        return _("a mapping")
+        return say(N_("a mapping"))
     if isinstance(value, Seq):
-        return _("a list")
-    return _("text")
+        return say(N_("a list"))
+    return say(N_("text"))

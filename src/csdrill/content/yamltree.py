@@ -9,7 +9,7 @@ from __future__ import annotations
 import yaml
 
 from csdrill.content.problems import Location, Problem
-from csdrill.i18n import _
+from csdrill.i18n import N_, say
 from csdrill.safe_text import visible
 
 _NULL = "tag:yaml.org,2002:null"
@@ -134,9 +134,9 @@ def parse(text: str, path: str):
         what = err.problem or err.context or "invalid YAML"
         if err.context and err.problem:
             what = f"{err.context}, {err.problem}"
-        raise YamlProblem(Problem(where, _("YAML syntax error: {detail}").format(detail=_one_line(what)))) from None
+        raise YamlProblem(Problem(where, say(N_("YAML syntax error: {detail}"), detail=_one_line(what)))) from None
     except yaml.YAMLError as err:
-        raise YamlProblem(Problem(Location(path), _("YAML error: {detail}").format(
+        raise YamlProblem(Problem(Location(path), say(N_("YAML error: {detail}"),
             detail=_one_line(str(err))))) from None
     if root is None:
         return None
@@ -161,7 +161,7 @@ def _reader_problem(err, text: str, path: str) -> Problem:
     char = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "?")
     return Problem(
         Location(path, line, col),
-        _("character U+{code:04X} is not allowed in YAML (a control or non-printable character); remove it").format(
+        say(N_("character U+{code:04X} is not allowed in YAML (a control or non-printable character); remove it"),
             code=char),
     )
 
@@ -178,16 +178,16 @@ class _Builder:
             raise YamlProblem(
                 Problem(
                     _loc(self.path, node.start_mark),
-                    _("YAML aliases expand to far too many nodes (an alias bomb?); "
-                      "write the content out instead of nesting aliases"),
+                    say(N_("YAML aliases expand to far too many nodes (an alias bomb?); "
+                      "write the content out instead of nesting aliases")),
                 )
             )
         if depth > MAX_DEPTH:
             raise YamlProblem(
                 Problem(
                     _loc(self.path, node.start_mark),
-                    _("values are nested more than {depth} levels deep; "
-                      "a deck needs only a few (cards, a card, its source)").format(depth=MAX_DEPTH),
+                    say(N_("values are nested more than {depth} levels deep; "
+                      "a deck needs only a few (cards, a card, its source)"), depth=MAX_DEPTH),
                 )
             )
 
@@ -206,7 +206,7 @@ class _Builder:
             return seq
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, depth)
-        raise YamlProblem(Problem(_loc(self.path, node.start_mark), _("unsupported YAML node")))
+        raise YamlProblem(Problem(_loc(self.path, node.start_mark), say(N_("unsupported YAML node"))))
 
     def _mapping(self, node, depth: int) -> Map:
         out = Map()
@@ -217,7 +217,7 @@ class _Builder:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem(
-                    Problem(_loc(self.path, key_node.start_mark), _("mapping keys must be plain text"))
+                    Problem(_loc(self.path, key_node.start_mark), say(N_("mapping keys must be plain text")))
                 )
             key = key_node.value if self.clean else visible(key_node.value)
             if key in out.key_marks:
@@ -225,7 +225,7 @@ class _Builder:
                 raise YamlProblem(
                     Problem(
                         _loc(self.path, key_node.start_mark),
-                        _("duplicate key '{key}' (first at line {line})").format(key=key, line=first.line + 1),
+                        say(N_("duplicate key '{key}' (first at line {line})"), key=key, line=first.line + 1),
                     )
                 )
             out[key] = self.build(value_node, depth + 1)
@@ -239,7 +239,7 @@ class _Builder:
             merged = self.build(source, depth + 1)
             if not isinstance(merged, Map):
                 raise YamlProblem(
-                    Problem(_loc(self.path, source.start_mark), _("'<<' merges only mappings"))
+                    Problem(_loc(self.path, source.start_mark), say(N_("'<<' merges only mappings")))
                 )
             for key, value in merged.items():
                 if key not in out:
