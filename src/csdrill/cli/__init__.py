@@ -94,6 +94,9 @@ def main() -> None:
     stdout_was_closed = streams.plug_closed_descriptors()
     streams.tolerate_encodings()
     _guard_commands(app)
+    from csdrill.cli.help_labels import translate_help_labels
+
+    translate_help_labels(app)
     try:
         try:
             if stdout_was_closed:
