@@ -131,12 +131,15 @@ def test_content_errors_are_chinese_with_the_same_exit_code(cli, broken_deck, co
     bad = cli("quiz", "--market", "de", env=dict(chinese, CSDRILL_DECKS=str(broken_deck)))
     assert bad.returncode == 2
     assert "卡组中有 7 个问题；请修正后重试" in bad.stderr
+    no_team = cli("sync", env=dict(chinese, CSDRILL_TEAM_DB=""))
+    assert no_team.returncode == 2 and "请把 CSDRILL_TEAM_DB 设为团队数据库" in no_team.stderr
     usage = cli("show", env=chinese)
     assert usage.returncode == 2 and re.match(r"用法：.*csdrill show ", usage.stderr)
 
 
 COMMANDS = ("markets", "decks", "show", "lint", "exam", "scores", "check", "report", "gaps", "quiz",
-            "reviews", "stats", "export", "export anki", "export csv")
+            "reviews", "stats", "export", "export anki", "export csv", "sync", "team", "team init",
+            "team grant")
 
 
 @BOTH
@@ -147,12 +150,13 @@ def test_every_command_help_is_chinese_with_typer_own_labels(cli, content_texts,
         assert has_chinese(run.stdout), command
         assert re.search(r"用法：.*csdrill", run.stdout) and "显示此帮助后退出。" in run.stdout, command
         assert "Usage" not in run.stdout and "Show this message" not in run.stdout, command
-    for command in ("markets", "decks", "show", "lint"):
-        run = cli(command, "--help", env=dict(chinese, COLUMNS="100"))
+    for command in ("markets", "decks", "show", "lint", "sync", "team", "team init", "team grant"):
+        run = cli(*command.split(), "--help", env=dict(chinese, COLUMNS="100"))
         # What stays is the command line's own words: metavars, argument names, types.
         left = set(english_left(re.sub(r"CSDRILL_[A-Z_]+|python -m|card_id", " ", run.stdout), content_texts))
-        assert left <= {"OPTIONS", "DIR", "bool", "str", "list", "Path", "paths", "card_id", "PATHS",
-                        "path", "line", "col", "market", "lint"}, (command, left)
+        assert left <= {"OPTIONS", "COMMAND", "ARGS", "DIR", "PATHS", "PREFIX", "LOGIN", "bool", "str", "list",
+                        "Path", "paths", "path", "line", "col", "lint", "global", "init", "grant", "agent", "trainer",
+                        "libpq", "schema"}, (command, left)
 
 
 def test_english_help_keeps_typer_wording(cli):
