@@ -163,3 +163,17 @@ def test_english_help_keeps_typer_wording(cli):
     run = cli("lint", "--help", env=dict(ENGLISH, COLUMNS="100"))
     assert re.search(r"Usage: .*csdrill lint", run.stdout) and "Show this message and exit." in run.stdout
     assert "用法" not in run.stdout
+
+
+def test_lint_cues_failures_are_chinese_and_their_json_english(cli, deck_dir):
+    from tests.test_cues import BALANCED_TF, CUED, deck, write
+
+    write(deck_dir, "cued.yaml", deck(CUED + BALANCED_TF))
+    run = cli("lint", str(deck_dir), "--cues", env=CHINESE)
+    assert run.returncode == 1
+    assert "答案线索：zz：5 道情景题中有 5 道的最佳回复恰好是最长选项（100 %" in run.stdout, run.stdout
+    assert re.search(r"，\d 项答案线索超限", run.stderr), run.stderr
+    zh_json = json.loads(cli("lint", str(deck_dir), "--cues", "--json", env=CHINESE).stdout)
+    assert zh_json == json.loads(cli("lint", str(deck_dir), "--cues", "--json", env=ENGLISH).stdout)
+    assert any(failure.startswith("zz: the best scenario reply is the strictly longest option")
+               for failure in zh_json["cues"]["failures"])
