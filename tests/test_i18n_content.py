@@ -177,3 +177,18 @@ def test_lint_cues_failures_are_chinese_and_their_json_english(cli, deck_dir):
     assert zh_json == json.loads(cli("lint", str(deck_dir), "--cues", "--json", env=ENGLISH).stdout)
     assert any(failure.startswith("zz: the best scenario reply is the strictly longest option")
                for failure in zh_json["cues"]["failures"])
+
+
+def test_anki_kind_change_is_reported_in_chinese(cli, tmp_path):
+    from tests.test_anki_upgrades import CHANGED_KIND_MARKETS, write
+
+    decks = tmp_path / "decks"
+    write(decks, "markets.yaml", CHANGED_KIND_MARKETS)
+    head = "deck: zz\ntitle: Z\nmarket: zz\ntopic: skill\ncards:\n  - id: zz-1\n"
+    write(decks, "zz.yaml", head + "    statement: Der Himmel ist blau.\n    true: yes\n    explain: Tagsüber.\n")
+    env = dict(CHINESE, CSDRILL_BUILTIN="0")
+    assert cli("export", "anki", "--decks", str(decks), "-o", str(tmp_path / "a.apkg"), env=env).returncode == 0
+    write(decks, "zz.yaml", head + "    q: Welche Farbe hat der Himmel?\n    a: Blau\n    explain: Tagsüber.\n")
+    run = cli("export", "anki", "--decks", str(decks), "-o", str(tmp_path / "b.apkg"), env=env)
+    assert run.returncode == 2
+    assert f"{decks / 'zz.yaml'}:6:5: 卡片 'zz-1' 导出到 Anki 时是判断题，现在是事实题" in run.stderr, run.stderr
