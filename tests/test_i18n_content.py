@@ -112,6 +112,7 @@ def test_markets_decks_and_show_are_chinese(cli, builtin_content, content_texts,
     show = cli("show", card.id, env=dict(chinese, COLUMNS="300"))  # each text on one line inside the panel
     assert show.returncode == 0
     assert "题目" in show.stdout and "出处：" in show.stdout and "核实" in show.stdout
+    assert card.zh_prompt and card.zh_prompt in show.stdout  # `show` shows the prompt in both languages
     assert english_left(show.stdout, deck_texts(content_texts, names)) == []
     for command in (["markets"], ["decks"], ["show", card.id]):  # JSON is the same in every language
         assert cli(*command, "--json", env=chinese).stdout == cli(*command, "--json", env=ENGLISH).stdout

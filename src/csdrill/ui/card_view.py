@@ -45,6 +45,7 @@ def card_panel(card: Card, market_name: str = "") -> Panel:
     table.add_column(overflow="fold")
     if card.kind == "fact":
         _row(table, _("Question"), card.q, "bold")
+        _row(table, "中文", card.zh_prompt, "bold")  # the prompt in Chinese, beside the original
         _row(table, _("Answer"), card.a, "green")
         if card.choices:
             _row(table, _("Choices"), " · ".join(card.choices))
@@ -52,6 +53,7 @@ def card_panel(card: Card, market_name: str = "") -> Panel:
             _row(table, _("Also accepted"), " · ".join(card.accept))
     elif card.kind == "truefalse":
         _row(table, _("Statement"), card.statement, "bold")
+        _row(table, "中文", card.zh_prompt, "bold")
         _row(table, _("Answer"), _("True") if card.truth else _("False"), "green")
     elif card.kind == "phrase":
         _row(table, _("Phrase ({lang})").format(lang=card.lang), card.text, "bold")
@@ -60,9 +62,12 @@ def card_panel(card: Card, market_name: str = "") -> Panel:
         _row(table, _("When"), card.use)
     else:
         _row(table, _("Situation"), card.situation, "bold")
+        _row(table, "中文", card.zh_prompt, "bold")
         for number, option in enumerate(card.options, 1):
             mark = "✓" if option == card.best else " "
             _row(table, f"{mark} {number}", option, "green" if option == card.best else "")
+            if number <= len(card.zh_options):
+                _row(table, "", card.zh_options[number - 1], "dim")
         _row(table, _("Why"), card.why)
     _row(table, _("Explanation"), card.explain)
     _row(table, "中文", card.zh)
