@@ -23,6 +23,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 REVIEWS = 10_000_000
 LEARNERS = 1_000
@@ -149,6 +150,7 @@ def plans(path: Path, folder: Path) -> list[tuple[str, str]]:
     from csdrill.content.loader import load
     from csdrill.gaps import read_mastery, read_tallies
     from csdrill.store import from_db, to_db
+    from csdrill.team.progress import LocalProgress
 
     library = load([folder], include_builtin=False).library
     db = sqlite3.connect(path, isolation_level=None)
@@ -156,7 +158,8 @@ def plans(path: Path, folder: Path) -> list[tuple[str, str]]:
     db.set_trace_callback(statements.append)
     read_tallies(db, None, None, to_db)
     read_mastery(db, library)
-    build_report(db, library, [], [], NOW, from_db, to_db)
+    # LocalProgress asks only its store's connection: a traced one stands in for the Store.
+    build_report(LocalProgress(SimpleNamespace(db=db)), library, [], [], NOW, from_db)
     db.set_trace_callback(None)
     out = []
     for sql in dict.fromkeys(s for s in statements if s.lstrip().upper().startswith("SELECT")):

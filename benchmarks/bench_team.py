@@ -11,6 +11,9 @@ benchmark makes its own database and roles (named csdrill_bench_* / b*) and drop
 - report: `csdrill report --json` over 1,000 agents × 20 complete attempts (generated on the server).
 - stats: `csdrill stats --user U --json` against a team log of 10,000,000 reviews (2,000 agents ×
   5,000, generated on the server with generate_series), plus the query plans of its counts.
+- gaps: a trainer's `csdrill gaps --json` and `report --format html` against a team log of
+  --gaps-reviews reviews by 1,000 agents (default 10,000,000) on the built-in cards, with 300 card
+  states per agent (as syncs send them), plus the query plans of the gap tallies and mastery.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import argparse
 import os
 import random
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,12 +31,15 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from run import median_seconds  # benchmarks/ is on sys.path when a benchmark runs as a script
+
 PYTHON = sys.executable
 AGENTS, PER_AGENT = 200, 50
 FIRST_SYNC = 100_000
 REPORT_AGENTS, ATTEMPTS_EACH = 1_000, 20
 LOG_AGENTS, LOG_REVIEWS = 2_000, 10_000_000
 STATS_NOW = "2026-06-01T12:00:00+00:00"
+GAP_AGENTS = 1_000
 
 
 def cli(*args: str, env: dict) -> subprocess.CompletedProcess:
@@ -42,12 +47,7 @@ def cli(*args: str, env: dict) -> subprocess.CompletedProcess:
 
 
 def timed(action, repeat: int = 1) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return median_seconds(action, repeat)
 
 
 def cpu_busy() -> tuple[int, int]:
@@ -282,6 +282,55 @@ def team_log(bench: Bench) -> dict:
             "plan tally": tally, "plan lapses": lapses, "plan replay": replay}
 
 
+def gaps(bench: Bench, reviews: int) -> dict:
+    """The trainer's cohort reads: per-card tallies over the whole log, mastery from card_states."""
+    from csdrill.content.loader import load
+
+    library = load().library
+    cards = sorted(library.cards.values(), key=lambda c: c.id)
+    ids = [c.id for c in cards]
+    agents, chunk = GAP_AGENTS, 1_000_000
+    start = time.perf_counter()
+    for first in range(0, reviews, chunk):
+        # Agent i % 1000, one answer every 53 minutes; a quarter are choice answers, wrong ones name an option.
+        bench.sql(
+            "INSERT INTO csdrill.reviews (uid, agent, card_id, direction, rating, mode, answered_at, duration_ms, "
+            "state_before, answer, retention) "
+            "SELECT gen_random_uuid(), 'agent-' || lpad((i %% %(agents)s)::text, 4, '0'), "
+            "(%(ids)s::text[])[(1 + (i * 7919 / %(agents)s + i %% %(agents)s) %% %(n)s)::int], 'recall', "
+            "r.rating, CASE WHEN i %% 4 = 0 THEN 'choice' ELSE 'flash' END, "
+            "timestamptz '2025-12-01' + (i / %(agents)s)::int * interval '53 min', 1500, "
+            "CASE WHEN i < %(agents)s * 200 THEN 'new' ELSE 'review' END, "
+            "CASE WHEN i %% 4 = 0 AND r.rating = 1 THEN 'option ' || (i %% 3)::text END, 0.9 "
+            "FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS i, "
+            "LATERAL (SELECT (ARRAY[1, 3, 3, 3, 4, 3, 2, 3])[(1 + (i / %(agents)s + i) %% 8)::int] AS rating) AS r",
+            {"agents": agents, "ids": ids, "n": len(ids), "first": first, "last": min(first + chunk, reviews) - 1})
+    bench.sql(
+        "INSERT INTO csdrill.card_states (agent, card_id, direction, state, step, stability, difficulty, due, "
+        "last_review, introduced_at, reps, lapses) "
+        "SELECT 'agent-' || lpad(a::text, 4, '0'), (%(ids)s::text[])[(1 + (a * 13 + k) %% %(n)s)::int], 'recall', "
+        "CASE WHEN (a + k) %% 5 = 0 THEN 'relearning' ELSE 'review' END, NULL, ((a * k) %% 60)::float, 5.0, "
+        "timestamptz '2026-12-01', timestamptz '2026-11-01', timestamptz '2026-01-01', 10, ((a + k) %% 7) "
+        "FROM generate_series(0, %(agents)s - 1) AS a, generate_series(0, 299) AS k "
+        "ON CONFLICT DO NOTHING", {"ids": ids, "n": len(ids), "agents": agents})
+    bench.sql("VACUUM ANALYZE csdrill.reviews")
+    bench.sql("VACUUM ANALYZE csdrill.card_states")
+    generated = time.perf_counter() - start
+    env = {**bench.env, "CSDRILL_NOW": "2026-11-30T12:00:00+00:00"}
+    figures = __import__("json").loads(cli("gaps", "--json", env=env).stdout)
+    gaps_s = timed(lambda: cli("gaps", "--json", env=env), repeat=3)
+    page = bench.root / "team-report.html"
+    html_s = timed(lambda: cli("report", "--format", "html", "-o", str(page), env=env), repeat=3)
+    tally = explain(bench, "EXPLAIN SELECT card_id, count(DISTINCT agent), count(*) FILTER (WHERE state_before = "
+                    "'new') FROM csdrill.reviews GROUP BY card_id")
+    mastery = explain(bench, "EXPLAIN SELECT s.agent, count(*) FROM csdrill.card_states AS s JOIN unnest(%s::text[]) "
+                      "AS k(card_id) ON k.card_id = s.card_id GROUP BY s.agent", (ids,))
+    return {"reviews": reviews, "agents": agents, "card states": agents * 300, "generated in s": round(generated),
+            "learners in gaps": figures["learners"], "cards ranked": len(figures["cards"]),
+            "gaps --json s (median of 3)": round(gaps_s, 2), "report --format html s (median of 3)": round(html_s, 2),
+            "page KB": page.stat().st_size // 1024, "plan tally": tally, "plan mastery": mastery}
+
+
 def explain(bench: Bench, statement: str, params=()) -> str:
     lines = [row[0] for row in bench.sql(statement, params)]
     return " | ".join(line.strip() for line in lines if "Scan" in line or "Aggregate" in line)
@@ -290,9 +339,11 @@ def explain(bench: Bench, statement: str, params=()) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg", default="host=127.0.0.1 port=5432 dbname=test user=postgres")
-    parser.add_argument("--only", default="concurrent,first,report,stats")
+    parser.add_argument("--only", default="concurrent,first,report,stats,gaps")
+    parser.add_argument("--gaps-reviews", type=int, default=10_000_000)
     args = parser.parse_args()
-    parts = {"concurrent": concurrent, "first": first_sync, "report": report, "stats": team_log}
+    parts = {"concurrent": concurrent, "first": first_sync, "report": report, "stats": team_log,
+             "gaps": lambda bench: gaps(bench, args.gaps_reviews)}
     with tempfile.TemporaryDirectory(prefix="csdrill-team-bench-") as tmp:
         bench = Bench(args.pg, Path(tmp))
         try:

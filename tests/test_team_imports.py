@@ -20,14 +20,16 @@ def imported(*args: str, team_db: str | None = None, stdin: str = "") -> set[str
 
 
 @pytest.mark.parametrize("args", [("scores", "--json"), ("report", "--json"), ("reviews", "--json"),
-                                  ("check", "onboarding-de"), ("stats", "--json")])
+                                  ("check", "onboarding-de"), ("stats", "--json"), ("gaps", "--json"),
+                                  ("report", "--format", "html")])
 def test_reading_commands_without_a_team_database_do_not_import_psycopg(args, builtin_content):
     assert "psycopg" not in imported(*args)
 
 
 def test_local_flag_reads_this_machine_without_importing_psycopg(builtin_content):
     dsn = "host=127.0.0.1 port=1 dbname=nowhere"
-    for args in (("scores", "--local"), ("report", "--local"), ("stats", "--local", "--json")):
+    for args in (("scores", "--local"), ("report", "--local"), ("stats", "--local", "--json"), ("gaps", "--local"),
+                 ("report", "--format", "html", "--local")):
         assert "psycopg" not in imported(*args, team_db=dsn)
 
 

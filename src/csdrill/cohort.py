@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from csdrill.gaps import read_mastery
 from csdrill.stats.figures import LEECH_LAPSES
 
 IDLE_DAYS = 7  # no answer for a week: the habit is lost
@@ -145,63 +144,84 @@ def daily_activity(day_rows, now: datetime, days: int = 30) -> list[DayActivity]
     return out
 
 
-def build_report(db, library, latest_rows: list[dict], attempts: list[dict], now: datetime, parse, to_db,
+def build_report(progress, library, latest_rows: list[dict], attempts: list[dict], now: datetime, parse,
                  users: list[str] | None = None, idle_days: int = IDLE_DAYS, days: int = 30) -> CohortReport:
-    """Every figure of the trainer's report from a local store's connection (`parse`/`to_db` its time codec)."""
+    """Every figure of the trainer's report, asked of `progress` (team.progress: LocalProgress or
+    TeamProgress, the same questions on either backend; `parse` reads the attempts' times)."""
     if users is None:
-        found = {row[0] for row in db.execute("SELECT DISTINCT user FROM reviews")}
+        found = set(progress.answering_users())
         found |= {a["user"] for a in attempts}
         users = sorted(found)
     else:
         wanted = set(users)
         latest_rows = [r for r in latest_rows if r["user"] in wanted]
         attempts = [a for a in attempts if a["user"] in wanted]
-    # One index seek per learner, where GROUP BY user read every answer (2 s at 10,000,000).
-    last_answer = {user: parse(at) for user, at in db.execute(
-        "SELECT u.user, (SELECT MAX(r.answered_at) FROM reviews AS r WHERE r.user = u.user) "
-        "FROM (SELECT DISTINCT user FROM reviews) AS u")}
+    last_answer = progress.last_answers()
     last_attempt: dict[str, datetime] = {}
     for attempt in attempts:
         moment = parse(attempt["finished_at"])
         if attempt["user"] not in last_attempt or moment > last_attempt[attempt["user"]]:
             last_attempt[attempt["user"]] = moment
-    leeches = dict(db.execute(
-        "SELECT user, COUNT(*) FROM card_state WHERE lapses >= ? GROUP BY user", (LEECH_LAPSES,)).fetchall())
+    leeches = progress.leech_counts()
     # Every learner's memories, not only the cohort's: the heat map's columns are the topics anyone drilled.
-    topics, grid = mastery_grid(read_mastery(db, library), users)
+    topics, grid = mastery_grid(progress.mastery_rows(library), users)
     report = CohortReport(generated_at=now.astimezone().strftime("%Y-%m-%d %H:%M"), learners=users)
     report.pass_rates = pass_rates(latest_rows)
     report.pass_rates_by_week = pass_rates_by_week(attempts, parse)
     report.topics, report.mastery = topics, grid
     report.at_risk = learners_at_risk(users, last_answer, last_attempt, latest_rows, leeches, now, idle_days)
-    report.activity = daily_activity(_day_rows(db, now, days, to_db, users), now, days)
+    report.activity = daily_activity(_day_rows(progress, now, days, users), now, days)
     return report
 
 
-def _day_rows(db, now: datetime, days: int, to_db, users: list[str]):
-    """(local date, answers, learners) per day, in one pass over the period's answers.
+def day_bounds(now: datetime, days: int) -> list[tuple]:
+    """(local date, its first moment) for the last `days` days, and tomorrow's midnight last.
 
-    Each local day is a span of UTC time (23 or 25 hours around a DST change); a CASE picks the span.
+    Each local day is a span of UTC time (23 or 25 hours around a DST change).
     """
     today = _local_day(now)
     starts = []
     for offset in range(days, -1, -1):  # days + 1 boundaries: the last one is tomorrow's midnight
         day = today - timedelta(days=offset - 1)
         starts.append((day, datetime(day.year, day.month, day.day).astimezone()))
-    bounds = [to_db(moment) for _day, moment in starts]
-    cases = " ".join(f"WHEN answered_at < ? THEN {i}" for i in range(1, len(bounds)))
+    return starts
+
+
+def _day_rows(progress, now: datetime, days: int, users: list[str]):
+    """(local date, answers, learners) per day: the backend counts answers per span and learner."""
+    starts = day_bounds(now, days)
     wanted = set(users)
-    # Per learner, a seek to the period in reviews_by_user_time_tally: the index leads with the user,
-    # so a bare time range reads every answer ever given (1.3 s at 10,000,000 answers; this: 0.8 s).
-    rows = db.execute(
-        f"SELECT CASE {cases} END AS d, r.user, COUNT(*) FROM (SELECT DISTINCT user FROM reviews) AS u "
-        "JOIN reviews AS r ON r.user = u.user WHERE r.answered_at >= ? AND r.answered_at < ? GROUP BY d, r.user",
-        (*bounds[1:], bounds[0], bounds[-1]),
-    )
     answers: Counter = Counter()
     learners: Counter = Counter()
-    for index, user, count in rows:
+    for index, user, count in progress.answers_per_span([moment for _day, moment in starts]):
         if user in wanted:
             answers[index] += count
             learners[index] += 1
-    return [(starts[i - 1][0].isoformat(), answers[i], learners[i]) for i in range(1, len(bounds))]
+    return [(starts[i - 1][0].isoformat(), answers[i], learners[i]) for i in range(1, len(starts))]
+
+
+# The local store's SQL for the report (LocalProgress asks these; TeamProgress has its own in team.cohort).
+
+def local_last_answers(db, parse) -> dict[str, datetime]:
+    # One index seek per learner, where GROUP BY user read every answer (2 s at 10,000,000).
+    return {user: parse(at) for user, at in db.execute(
+        "SELECT u.user, (SELECT MAX(r.answered_at) FROM reviews AS r WHERE r.user = u.user) "
+        "FROM (SELECT DISTINCT user FROM reviews) AS u")}
+
+
+def local_leech_counts(db) -> dict[str, int]:
+    return dict(db.execute(
+        "SELECT user, COUNT(*) FROM card_state WHERE lapses >= ? GROUP BY user", (LEECH_LAPSES,)).fetchall())
+
+
+def local_answers_per_span(db, starts: list[datetime], to_db) -> list[tuple]:
+    """(span index from 1, user, answers) with answers in [starts[i-1], starts[i]); a CASE picks the span."""
+    bounds = [to_db(moment) for moment in starts]
+    cases = " ".join(f"WHEN answered_at < ? THEN {i}" for i in range(1, len(bounds)))
+    # Per learner, a seek to the period in reviews_by_user_time_tally: the index leads with the user,
+    # so a bare time range reads every answer ever given (1.3 s at 10,000,000 answers; this: 0.8 s).
+    return db.execute(
+        f"SELECT CASE {cases} END AS d, r.user, COUNT(*) FROM (SELECT DISTINCT user FROM reviews) AS u "
+        "JOIN reviews AS r ON r.user = u.user WHERE r.answered_at >= ? AND r.answered_at < ? GROUP BY d, r.user",
+        (*bounds[1:], bounds[0], bounds[-1]),
+    ).fetchall()

@@ -21,12 +21,12 @@ INSERT = ("INSERT INTO csdrill.reviews (uid, agent, card_id, direction, rating, 
 
 
 def test_init_records_numbered_migrations_and_running_it_again_changes_nothing(team_db):
-    assert team_db.query("SELECT number FROM csdrill.migrations ORDER BY number") == [(1,), (2,)]
+    assert team_db.query("SELECT number FROM csdrill.migrations ORDER BY number") == [(1,), (2,), (3,)]
     again = run_cli("team", "init", "--role-prefix", team_db.prefix, "--json",
                     env={"CSDRILL_TEAM_DB": team_db.admin})
     assert again.returncode == 0, again.stderr
     assert '"applied": []' in again.stdout
-    assert team_db.query("SELECT count(*) FROM csdrill.migrations") == [(2,)]
+    assert team_db.query("SELECT count(*) FROM csdrill.migrations") == [(3,)]
     roles = {r[0] for r in team_db.query("SELECT rolname FROM pg_roles WHERE rolname LIKE %s",
                                          (team_db.prefix + "%",))}
     assert roles == {f"{team_db.prefix}_agent", f"{team_db.prefix}_trainer"}

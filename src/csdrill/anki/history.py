@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from csdrill.anki.scratch import atomic_write
-from csdrill.errors import StateError
+from csdrill.anki.state_file import read_notes
 
 HISTORY_FILE = "anki-history.json"
 _FORMAT = 1
@@ -33,16 +33,8 @@ class History:
 
     @classmethod
     def load(cls, path: Path) -> History:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return cls(path)
-        except (OSError, ValueError) as err:
-            raise StateError(_unusable(path, err)) from err
-        notes = data.get("notes") if isinstance(data, dict) else None
-        if not isinstance(notes, dict) or data.get("format") != _FORMAT:
-            raise StateError(_unusable(path, "unknown format"))
-        return cls(path, notes, existed=True)
+        notes = read_notes(path, _FORMAT, _unusable)
+        return cls(path) if notes is None else cls(path, notes, existed=True)
 
     def record(self, guid: str, card_id: str, notetype_id: int, market: str, topic: str, deck: str,
                flds: str, tags: str) -> None:

@@ -20,7 +20,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from csdrill.anki.scratch import atomic_write
-from csdrill.errors import StateError
+from csdrill.anki.state_file import read_notes
 
 STATE_FILE = "anki-notes.json"
 _FORMAT = 1
@@ -95,16 +95,8 @@ class ModTimes:
 
     @classmethod
     def load(cls, path: Path) -> ModTimes:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return cls(path)
-        except (OSError, ValueError) as err:
-            raise StateError(_unusable(path, err)) from err
-        notes = data.get("notes") if isinstance(data, dict) else None
-        if not isinstance(notes, dict) or data.get("format") != _FORMAT:
-            raise StateError(_unusable(path, "unknown format"))
-        return cls(path, notes)
+        notes = read_notes(path, _FORMAT, _unusable)
+        return cls(path) if notes is None else cls(path, notes)
 
     def kept(self, key: str, fingerprint: str | None) -> int | None:
         """The recorded mod, if `fingerprint` is the one recorded with it (the content is unchanged)."""

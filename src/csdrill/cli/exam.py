@@ -36,7 +36,8 @@ REPORT_HELP = _(
     "--format html writes one self-contained page for trainers (open it in a browser, mail it, print it "
     "on A4): exam pass rates per quiz and over time, a learners × topics mastery heat map, the top "
     "knowledge gaps with each card's question, answer and source, learners at risk, and activity per day. "
-    "The page reads this machine's progress file (with CSDRILL_TEAM_DB set, add --local)."
+    "Like the other formats it reads the team database when CSDRILL_TEAM_DB is set (a trainer's login sees "
+    "the team, an agent's only itself), else or with --local this machine's progress file."
 )
 EXIT_PASSED, EXIT_FAILED, EXIT_NO_ATTEMPT, EXIT_INTERRUPTED = 0, 1, 3, 130
 
@@ -231,25 +232,21 @@ def report(
 ) -> None:
     """Every user's latest and best exam result (help: REPORT_HELP)."""
     from csdrill.exam.results import team_report
-    from csdrill.team.conninfo import team_dsn
     from csdrill.team.progress import open_progress
 
     fmt = "json" if as_json else fmt
     if fmt not in ("table", "csv", "json", "html"):
         raise UsageError(_("unknown format '{format}'; formats: table, csv, json, html").format(format=fmt))
-    if fmt == "html" and not local and team_dsn():
-        raise UsageError(_("the html report reads this machine's progress file, not the team database yet: "
-                           "add --local"))
     from csdrill.cli.gaps import read_cohort
 
     cohort = read_cohort(users)
-    with open_progress(local or fmt == "html") as progress:
+    with open_progress(local) as progress:
         if fmt == "html":
-            attempts = progress.store.attempts(quiz_id=quiz, complete_only=True)
+            attempts = progress.attempts(quiz_id=quiz, complete_only=True)
             if cohort is not None:
                 attempts = [a for a in attempts if a["user"] in set(cohort)]
             rows = team_report(attempts)
-            page = _html_report(progress.store, rows, attempts, cohort, idle_days, decks)
+            page = _html_report(progress, rows, attempts, cohort, idle_days, decks)
         else:
             rows = progress.report(quiz)
             if cohort is not None:
@@ -277,18 +274,18 @@ def report(
         stdout().print(rows_table(_("Exam results: latest and best per user"), rows, shown))
 
 
-def _html_report(store, rows, attempts, cohort, idle_days: int, decks) -> str:
+def _html_report(progress, rows, attempts, cohort, idle_days: int, decks) -> str:
     from csdrill.cli.options import load_content
     from csdrill.cli.quiz import now_utc
     from csdrill.cohort import build_report
-    from csdrill.gaps import rank_gaps, read_tallies
+    from csdrill.gaps import rank_gaps
     from csdrill.report_page import render
-    from csdrill.store import from_db, to_db
+    from csdrill.store import from_db
 
     library = load_content(decks).library
     now = now_utc()
-    report = build_report(store.db, library, rows, attempts, now, from_db, to_db, users=cohort, idle_days=idle_days)
-    tallies, wrong = read_tallies(store.db, None, cohort, to_db)
+    report = build_report(progress, library, rows, attempts, now, from_db, users=cohort, idle_days=idle_days)
+    tallies, wrong = progress.card_tallies(None, cohort)
     gaps = rank_gaps(tallies, wrong, library, limit=10)
     return render(report, gaps, library, rows)
 

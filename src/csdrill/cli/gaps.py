@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from csdrill.cli import app
-from csdrill.cli.options import DecksOption, JsonOption, load_content, print_json
+from csdrill.cli.options import DecksOption, JsonOption, LocalOption, load_content, print_json
 from csdrill.errors import UsageError
 from csdrill.i18n import _
 
@@ -48,7 +48,10 @@ GAPS_HELP = _(
     "JSON keys (--json): learners, since, min_learners, cards [{card_id, market, topic, learners, "
     "first_answers, first_try_correct_rate, miss_rate, review_answers, lapse_rate, impact, "
     "common_wrong_answer, common_wrong_count}], mastery [{market, topic, learners, cards_met, mastered, "
-    "mastery}]."
+    "mastery}].\n\n"
+    "With CSDRILL_TEAM_DB set it reads the team database (add --local for this machine's progress file): a "
+    "trainer's login sees the whole team, an agent's login only its own answers. Mastery there comes from the "
+    "card states each agent's `csdrill sync` sends."
 )
 
 
@@ -64,12 +67,13 @@ def gaps(
     limit: int = typer.Option(20, "--limit", "-n", min=1, help=_("How many cards to list.")),
     as_json: bool = JsonOption,
     decks: list[Path] = DecksOption,
+    local: bool = LocalOption,
 ) -> None:
     """The cards the cohort misses most, and its mastery per market and topic (help: GAPS_HELP)."""
     from csdrill.cli.content import resolve_market
     from csdrill.content.vocabulary import TOPICS
-    from csdrill.gaps import cohort_mastery, rank_gaps, read_mastery, read_tallies
-    from csdrill.store import Store, to_db
+    from csdrill.gaps import cohort_mastery, rank_gaps
+    from csdrill.team.progress import open_progress
 
     library = load_content(decks).library
     if topic is not None and topic not in TOPICS:
@@ -81,13 +85,10 @@ def gaps(
         scope = {c.id for c in pool if topic is None or c.topic == topic}
     cohort = read_cohort(users)
     start = parse_since(since)
-    with Store() as store:
-        tallies, wrong = read_tallies(store.db, start, cohort, to_db)
-        mastery_rows = read_mastery(store.db, library, cohort, scope)
-        learners = store.db.execute(
-            "SELECT COUNT(DISTINCT user) FROM reviews" + (" WHERE answered_at >= ?" if start else ""),
-            (to_db(start),) if start else (),
-        ).fetchone()[0] if cohort is None else len(cohort)
+    with open_progress(local) as progress:
+        tallies, wrong = progress.card_tallies(start, cohort)
+        mastery_rows = progress.mastery_rows(library, cohort, scope)
+        learners = progress.learner_count(start) if cohort is None else len(cohort)
     ranked = rank_gaps(tallies, wrong, library, min_learners=min_learners, cards=scope, limit=limit)
     mastery = cohort_mastery(mastery_rows)
     if as_json:

@@ -173,3 +173,33 @@ def _state_row(user: str, key: tuple[str, str], state: CardState) -> tuple:
     m = state.memory
     return (user, *key, m.state, m.step, m.stability, m.difficulty, to_db(m.due),
             to_db(m.last_review) if m.last_review else None, to_db(state.introduced_at), state.reps, state.lapses)
+
+
+def states_mark(store: Store, user: str) -> str:
+    """What `user`'s card states here follow from: their log's size and last row, and the last replay.
+
+    Card states change only when an answer is recorded or the log is replayed, so while this mark is the
+    one noted at the last push, the team database already has these states.
+    """
+    count, last_id = store.db.execute("SELECT count(*), max(id) FROM reviews WHERE user = ?", (user,)).fetchone()
+    replayed = store.db.execute("SELECT value FROM team_sync WHERE key = ?", (f"replayed:{user}",)).fetchone()
+    return f"{count}|{last_id or 0}|{replayed[0] if replayed else ''}"
+
+
+def states_pushed(store: Store, team: str, user: str) -> str | None:
+    row = store.db.execute("SELECT value FROM team_sync WHERE key = ?", (f"states:{team}:{user}",)).fetchone()
+    return row[0] if row else None
+
+
+def mark_states_pushed(store: Store, team: str, user: str, mark: str) -> None:
+    store.db.execute("INSERT OR REPLACE INTO team_sync VALUES (?, ?)", (f"states:{team}:{user}", mark))
+
+
+def card_states(store: Store, user: str) -> list[tuple]:
+    """`user`'s card states here as schema.CARD_STATE_COLUMNS rows (times as aware datetimes)."""
+    return [(user, card_id, direction, state, step, stability, difficulty, from_db(due),
+             from_db(last) if last else None, from_db(introduced), reps, lapses)
+            for card_id, direction, state, step, stability, difficulty, due, last, introduced, reps, lapses
+            in store.db.execute(
+                "SELECT card_id, direction, state, step, stability, difficulty, due, last_review, introduced_at, "
+                "reps, lapses FROM card_state WHERE user = ?", (user,))]

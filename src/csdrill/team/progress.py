@@ -14,6 +14,12 @@ or, when CSDRILL_TEAM_DB is set and `local` is false, a TeamProgress (PostgreSQL
 - `first_answer_at(user, until)`, `tally_answers(user, starts, until, cards)` → what
   `stats.read_summary` needs, counted by the database (indexes), never by loading the log.
 - `memories(user)` → {(card_id, direction): Memory}; the team's come from replaying the team log.
+- For `gaps` and the trainer's report (cohort figures, counted by the database): `card_tallies(since,
+  users)` → (gaps.CardTally list, wrong choice answers as (card_id, answer, count)); `learner_count(since)`;
+  `mastery_rows(library, users, cards)` → (user, market, topic, memories, mature) rows; `answering_users()`;
+  `last_answers()` → {user: datetime}; `leech_counts()` → {user: cards with many lapses};
+  `answers_per_span(starts)` → (span index from 1, user, answers). The SQLite side lives in gaps.py and
+  cohort.py, the PostgreSQL side in team/cohort.py; the team's memories are the card states `sync` sends.
 
 An agent's login sees only itself (row-level security); asking a TeamProgress about another user raises
 TeamError instead of answering "nothing", so a script never mistakes "not allowed" for "not done".
@@ -83,6 +89,40 @@ class LocalProgress:
     def memories(self, user: str) -> dict[tuple[str, str], Memory]:
         return self.store.memories(user)
 
+    def card_tallies(self, since: datetime | None = None, users: list[str] | None = None):
+        from csdrill.gaps import read_tallies
+
+        return read_tallies(self.store.db, since, users, to_db)
+
+    def learner_count(self, since: datetime | None = None) -> int:
+        return self.store.db.execute(
+            "SELECT COUNT(DISTINCT user) FROM reviews" + (" WHERE answered_at >= ?" if since else ""),
+            (to_db(since),) if since else ()).fetchone()[0]
+
+    def mastery_rows(self, library, users: list[str] | None = None, cards: set[str] | None = None) -> list[tuple]:
+        from csdrill.gaps import read_mastery
+
+        return read_mastery(self.store.db, library, users, cards)
+
+    def answering_users(self) -> list[str]:
+        return [row[0] for row in self.store.db.execute("SELECT DISTINCT user FROM reviews ORDER BY 1")]
+
+    def last_answers(self) -> dict[str, datetime]:
+        from csdrill.cohort import local_last_answers
+        from csdrill.store import from_db
+
+        return local_last_answers(self.store.db, from_db)
+
+    def leech_counts(self) -> dict[str, int]:
+        from csdrill.cohort import local_leech_counts
+
+        return local_leech_counts(self.store.db)
+
+    def answers_per_span(self, starts: list[datetime]) -> list[tuple]:
+        from csdrill.cohort import local_answers_per_span
+
+        return local_answers_per_span(self.store.db, starts, to_db)
+
 
 ATTEMPT_SELECT = (
     "SELECT uid::text, agent, quiz_id, quiz_hash, seed, status, started_at, finished_at, score, pass_mark, passed, "
@@ -98,7 +138,7 @@ class TeamProgress:
         from csdrill.team import schema
 
         self.conn, self.dsn = conn, dsn
-        schema.require_schema(conn)
+        self.version = schema.require_schema(conn)
         self.login = conn.execute("SELECT current_user").fetchone()[0]
         self.trainer = schema.is_trainer(conn)
 
@@ -191,6 +231,57 @@ class TeamProgress:
                                  "FROM csdrill.reviews WHERE agent = %s", (user,))
         states = replay(LoggedReview(uid.replace("-", ""), *rest) for uid, *rest in rows)
         return {key: state.memory for key, state in states.items()}
+
+    def card_tallies(self, since: datetime | None = None, users: list[str] | None = None):
+        from csdrill.team import cohort
+
+        self._visible_all(users)
+        return cohort.card_tallies(self.conn, since, users)
+
+    def learner_count(self, since: datetime | None = None) -> int:
+        from csdrill.team import cohort
+
+        return cohort.learner_count(self.conn, since)
+
+    def mastery_rows(self, library, users: list[str] | None = None, cards: set[str] | None = None) -> list[tuple]:
+        from csdrill.team import cohort
+
+        self._visible_all(users)
+        self._require_card_states()
+        return cohort.mastery_rows(self.conn, library, users, cards)
+
+    def answering_users(self) -> list[str]:
+        from csdrill.team import cohort
+
+        return cohort.answering_users(self.conn)
+
+    def last_answers(self) -> dict[str, datetime]:
+        from csdrill.team import cohort
+
+        return cohort.last_answers(self.conn)
+
+    def leech_counts(self) -> dict[str, int]:
+        from csdrill.team import cohort
+
+        self._require_card_states()
+        return cohort.leech_counts(self.conn)
+
+    def answers_per_span(self, starts: list[datetime]) -> list[tuple]:
+        from csdrill.team import cohort
+
+        return cohort.answers_per_span(self.conn, starts)
+
+    def _visible_all(self, users: list[str] | None) -> None:
+        for user in users or ():
+            self._visible(user)
+
+    def _require_card_states(self) -> None:
+        from csdrill.team import schema
+
+        if self.version < schema.CARD_STATES_SINCE:
+            raise TeamError(f"the team database's schema ({self.version}) has no card states yet: its owner runs "
+                            "`csdrill team init` once to bring it up to date, then everyone's next `csdrill sync` "
+                            "sends them")
 
 
 def _attempt(row) -> dict:

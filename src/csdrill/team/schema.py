@@ -20,6 +20,9 @@ REVIEW_COLUMNS = ("uid", "agent", "card_id", "direction", "rating", "mode", "ans
                   "state_before", "answer", "retention", "market")
 ATTEMPT_COLUMNS = ("uid", "agent", "quiz_id", "quiz_hash", "seed", "status", "started_at", "finished_at",
                    "score", "pass_mark", "passed", "by_topic", "answers")
+CARD_STATE_COLUMNS = ("agent", "card_id", "direction", "state", "step", "stability", "difficulty", "due", "last_review",
+                      "introduced_at", "reps", "lapses")
+CARD_STATES_SINCE = 3  # the schema version that has csdrill.card_states
 ATTEMPT_UPDATABLE = ("status", "finished_at", "score", "passed", "by_topic", "answers")
 
 # Numbered, append-only: a released step is never edited. {agent} and {trainer} are the group roles.
@@ -99,6 +102,48 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE POLICY trainer_reads_all ON csdrill.attempts FOR SELECT TO {trainer} USING (true);
         CREATE POLICY trainer_adds_any ON csdrill.attempts FOR INSERT TO {trainer} WITH CHECK (true);
         CREATE POLICY trainer_finishes_any ON csdrill.attempts FOR UPDATE TO {trainer} USING (true);
+        """,
+    ),
+    (
+        3,
+        """
+        -- Each agent's scheduler memory per card, as the replay of their whole log leaves it: the same on
+        -- every machine, so `sync` sends it and a trainer's gaps and report read a cohort's mastery and
+        -- leeches from here instead of replaying everyone's log on each read.
+        CREATE TABLE csdrill.card_states (
+            agent text NOT NULL DEFAULT current_user,
+            card_id text NOT NULL,
+            direction text NOT NULL,
+            state text NOT NULL,
+            step integer,
+            stability double precision,
+            difficulty double precision,
+            due timestamptz NOT NULL,
+            last_review timestamptz,
+            introduced_at timestamptz NOT NULL,
+            reps integer NOT NULL,
+            lapses integer NOT NULL,
+            received_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (agent, card_id, direction)
+        );
+        -- gaps: per card and learner, first answers, lapses, from the index alone and in its order (no sort
+        -- of the whole log: 2.3 s instead of 9.1 s at 10,000,000 reviews).
+        CREATE INDEX reviews_by_card ON csdrill.reviews (card_id, agent) INCLUDE (state_before, rating, answered_at);
+        -- leeches per agent (stats.figures.LEECH_LAPSES = 4) from a small partial index.
+        CREATE INDEX card_states_leeches ON csdrill.card_states (agent) WHERE lapses >= 4;
+        GRANT SELECT ON csdrill.card_states TO {agent}, {trainer};
+        GRANT INSERT (agent, card_id, direction, state, step, stability, difficulty, due, last_review, introduced_at,
+                      reps, lapses) ON csdrill.card_states TO {agent}, {trainer};
+        GRANT UPDATE (state, step, stability, difficulty, due, last_review, introduced_at, reps, lapses, received_at)
+            ON csdrill.card_states TO {agent}, {trainer};
+        ALTER TABLE csdrill.card_states ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY agent_reads_own ON csdrill.card_states FOR SELECT TO {agent} USING (agent = current_user);
+        CREATE POLICY agent_adds_own ON csdrill.card_states FOR INSERT TO {agent} WITH CHECK (agent = current_user);
+        CREATE POLICY agent_updates_own ON csdrill.card_states FOR UPDATE TO {agent}
+            USING (agent = current_user) WITH CHECK (agent = current_user);
+        CREATE POLICY trainer_reads_all ON csdrill.card_states FOR SELECT TO {trainer} USING (true);
+        CREATE POLICY trainer_adds_any ON csdrill.card_states FOR INSERT TO {trainer} WITH CHECK (true);
+        CREATE POLICY trainer_updates_any ON csdrill.card_states FOR UPDATE TO {trainer} USING (true);
         """,
     ),
 ]

@@ -6,6 +6,10 @@
 2. Push: unsent reviews in batches — COPY into a temporary table, then one INSERT … ON CONFLICT (uid)
    DO NOTHING per batch — each batch committed there before it is marked sent here. Then unsent attempts.
 3. Replay: each user whose log gained reviews from elsewhere gets their card states rebuilt from the log.
+4. Card states: each user's states here — now the replay of the whole log, the same on every machine —
+   are upserted into csdrill.card_states when they changed since the last push (schema 3 and later), so
+   a trainer's `gaps` and HTML report read a cohort's mastery and leeches with an index, not by replaying
+   every agent's log on each read.
 
 Killed anywhere, a re-run does the rest: the global id makes every write idempotent, and the marks
 ("sent", "replay needed", the pull cursor) are only written after what they describe is committed.
@@ -31,6 +35,7 @@ class SyncResult:
     sent_reviews: int = 0  # new in the team database
     already_there: int = 0  # sent before by a sync that was cut off before it could note it
     sent_attempts: int = 0
+    sent_card_states: int = 0  # memories (user, card, direction) brought up to date in the team database
     received_reviews: int = 0  # new here
     fetched_reviews: int = 0  # rows the pull downloaded (received + those that were here already)
     replayed: dict[str, int] = field(default_factory=dict)  # user → cards rebuilt
@@ -87,7 +92,34 @@ def _sync(conn, store: Store, dsn: str, wanted: list[str] | None, batch: int) ->
     for user in users:
         if local.needs_replay(store, user):
             result.replayed[user] = local.replay_user(store, user)
+    if schema.require_schema(conn) >= schema.CARD_STATES_SINCE:
+        _push_card_states(conn, store, team, users, result)
     return result
+
+
+def _push_card_states(conn, store: Store, team: str, users: list[str], result: SyncResult) -> None:
+    columns = ", ".join(schema.CARD_STATE_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in schema.CARD_STATE_COLUMNS[3:])
+    for user in users:
+        mark = local.states_mark(store, user)
+        if mark == local.states_pushed(store, team, user):
+            continue
+        rows = local.card_states(store, user)
+        with conn.transaction(), conn.cursor() as cur:
+            cur.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_states (agent text, card_id text, direction text, "
+                        "state text, step integer, stability double precision, difficulty double precision, "
+                        "due timestamptz, last_review timestamptz, introduced_at timestamptz, reps integer, "
+                        "lapses integer) ON COMMIT DELETE ROWS")
+            with cur.copy(f"COPY incoming_states ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            # A machine whose log lags behind (it synced before another's answers arrived) never
+            # overwrites a memory built from more answers.
+            cur.execute(f"INSERT INTO csdrill.card_states ({columns}) SELECT {columns} FROM incoming_states "
+                        f"ON CONFLICT (agent, card_id, direction) DO UPDATE SET {updates}, received_at = now() "
+                        "WHERE csdrill.card_states.reps <= excluded.reps")
+        local.mark_states_pushed(store, team, user, mark)
+        result.sent_card_states += len(rows)
 
 
 def _pull(conn, store: Store, team: str, users: list[str], batch: int, result: SyncResult) -> None:
