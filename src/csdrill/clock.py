@@ -6,6 +6,7 @@ import os
 from datetime import UTC, datetime
 
 from csdrill.errors import UsageError
+from csdrill.i18n import _
 
 # Dates are stored as fixed-width text with four-digit years, and schedules reach up to a century
 # ahead of "now": a replayed moment must leave room on both sides.
@@ -21,10 +22,12 @@ def now_utc() -> datetime:
         moment = datetime.fromisoformat(fixed)
     except ValueError:
         raise UsageError(
-            f"CSDRILL_NOW is not an ISO date-time: '{fixed}' (e.g. 2026-11-30 or 2026-11-30T09:00:00+01:00)"
+            _("CSDRILL_NOW is not an ISO date-time: '{value}' (e.g. 2026-11-30 or 2026-11-30T09:00:00+01:00)").format(
+                value=fixed)
         ) from None
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         raise UsageError(
-            f"CSDRILL_NOW must be between {EARLIEST_YEAR}-01-01 and {LATEST_YEAR}-12-31, not '{fixed}'"
+            _("CSDRILL_NOW must be between {earliest}-01-01 and {latest}-12-31, not '{value}'").format(
+                earliest=EARLIEST_YEAR, latest=LATEST_YEAR, value=fixed)
         )
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

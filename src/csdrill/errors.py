@@ -30,34 +30,33 @@ def report_and_exit(err: Exception) -> None:
     import sqlite3
 
     from csdrill.content.problems import ContentError
+    from csdrill.i18n import _, ngettext
 
     if isinstance(err, ContentError):
         for problem in err.problems:
             _say(str(problem))
         count = len(err.problems)
-        _say(
-            f"csdrill: {count} problem{'s' if count != 1 else ''} in the decks; "
-            "fix them (see `csdrill lint`) and try again"
-        )
+        _say("csdrill: " + ngettext(
+            "{count} problem in the decks; fix it (see `csdrill lint`) and try again",
+            "{count} problems in the decks; fix them (see `csdrill lint`) and try again", count).format(count=count))
         sys.exit(2)
     if isinstance(err, (UsageError, StateError)):
         _say(f"csdrill: {err}")
         sys.exit(2)
     if isinstance(err, sqlite3.Error):  # raised outside the store's own guard: still the database's fault
-        _say(f"csdrill: the progress database cannot be used: {err}")
+        _say("csdrill: " + _("the progress database cannot be used: {reason}").format(reason=err))
         sys.exit(2)
     if isinstance(err, OSError):
         if err.filename:
             _say(f"csdrill: {err.filename}: {err.strerror or err}")
         elif err.errno in _WRITE_ERRORS:  # no file named: standard output's, flushed at the end
-            _say(f"csdrill: cannot write to standard output: {err.strerror or err}")
+            _say("csdrill: " + _("cannot write to standard output: {reason}").format(reason=err.strerror or err))
         elif err.errno == errno.ENOENT:  # os.getcwd() is the one call that fails so without a file name
-            _say("csdrill: the current folder no longer exists; change to another folder and try again")
+            _say("csdrill: " + _("the current folder no longer exists; change to another folder and try again"))
         else:
             _say(f"csdrill: {err.strerror or err}")
         sys.exit(2)
-    _say(
-        f"csdrill: internal error: {type(err).__name__}: {err}\n"
-        "Please report this; set CSDRILL_DEBUG=1 to see the traceback."
-    )
+    _say("csdrill: " + _("internal error: {error}: {detail}\n"
+                         "Please report this; set CSDRILL_DEBUG=1 to see the traceback.").format(
+        error=type(err).__name__, detail=err))
     sys.exit(1)

@@ -87,3 +87,23 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def N_(message: str) -> str:
     """Mark a message for extraction without translating it yet (it is translated where shown)."""
     return message
+
+
+class Phrase(str):
+    """A message shown in the interface language that also remembers its English.
+
+    Lint problems are read by people (in their language) and by scripts through `--json` (always in
+    English, like every JSON value): a Phrase is the translated text and carries `.english`."""
+
+    english: str
+
+    def __new__(cls, message: str, /, **args) -> Phrase:
+        local = _(message).format(**args)
+        self = super().__new__(cls, local)
+        self.english = message.format(**{name: getattr(value, "english", value) for name, value in args.items()})
+        return self
+
+
+def say(message: str, /, **args) -> Phrase:
+    """`message` (marked with N_ where it is written) with its named arguments, in both languages."""
+    return Phrase(message, **args)

@@ -19,6 +19,7 @@ from types import FunctionType
 
 from csdrill.drill.scheduling import Memory
 from csdrill.errors import StateError, UsageError
+from csdrill.i18n import _
 from csdrill.safe_text import visible
 
 DB_NAME = "progress.db"
@@ -148,7 +149,8 @@ def busy_timeout_ms() -> int:
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds <= 86_400:
-        raise UsageError(f"CSDRILL_BUSY_TIMEOUT must be a number of seconds (0 to 86400), not '{raw}'")
+        raise UsageError(_("CSDRILL_BUSY_TIMEOUT must be a number of seconds (0 to 86400), not '{value}'").format(
+            value=raw))
     return int(seconds * 1000)
 
 
@@ -162,11 +164,13 @@ def check_user_name(name: str, given_as: str) -> str:
         name.encode("utf-8")
     except UnicodeEncodeError:
         raise UsageError(
-            f"{given_as} '{visible(name)}' has bytes that are not valid UTF-8 text; give the name in UTF-8"
+            _("{option} '{name}' has bytes that are not valid UTF-8 text; give the name in UTF-8").format(
+                option=given_as, name=visible(name))
         ) from None
     if visible(name) != name:
         raise UsageError(
-            f"{given_as} '{visible(name)}' has control characters; use letters, digits and punctuation"
+            _("{option} '{name}' has control characters; use letters, digits and punctuation").format(
+                option=given_as, name=visible(name))
         )
     return name
 
@@ -244,7 +248,8 @@ class Store:
         except sqlite3.Error as err:
             raise self._explain(err) from None
         except OSError as err:
-            raise StateError(f"cannot create the progress folder {self.home}: {err.strerror}") from None
+            raise StateError(_("cannot create the progress folder {folder}: {reason}").format(
+                folder=self.home, reason=err.strerror)) from None
 
     def _check_is_file(self) -> None:
         """A folder, pipe or broken link where the database should be is named as such (SQLite says
@@ -252,15 +257,14 @@ class Store:
         if not os.path.lexists(self.path) or self.path.is_file():
             return
         if self.path.is_dir():
-            problem = f"the progress database {self.path} is a folder, not a database file."
+            problem = _("the progress database {path} is a folder, not a database file.")
         elif self.path.is_symlink():
-            problem = f"the progress database {self.path} is a broken or looping link, not a database file."
+            problem = _("the progress database {path} is a broken or looping link, not a database file.")
         else:
-            problem = f"the progress database {self.path} is a pipe, device or other special file, not a database file."
-        raise StateError(
-            f"{problem} Move it aside (e.g. `mv {self.path} {self.path}.broken`) and csdrill starts a new one, "
-            "or set CSDRILL_HOME to use another folder."
-        )
+            problem = _("the progress database {path} is a pipe, device or other special file, not a database file.")
+        advice = _("Move it aside (e.g. `mv {path} {path}.broken`) and csdrill starts a new one, "
+                   "or set CSDRILL_HOME to use another folder.")
+        raise StateError(problem.format(path=self.path) + " " + advice.format(path=self.path))
 
     def _enable_wal(self) -> None:
         # Switching a new file to WAL needs a lock that SQLite does not wait for through the busy
@@ -284,50 +288,56 @@ class Store:
         """
         name = getattr(err, "sqlite_errorname", "") or ""
         text = str(err)
-        saved = " This answer was not saved; every answer before it is." if saving else ""
+        saved = " " + _("This answer was not saved; every answer before it is.") if saving else ""
+        path, home = self.path, self.home
         # On a full disk SQLite may fail to grow its shared-memory file first, which it calls an I/O error.
         full = name.startswith("SQLITE_FULL") or "disk is full" in text
         if full or (name.startswith("SQLITE_IOERR") and _nearly_full(self.home)):
             return StateError(
-                f"the disk that holds the progress database {self.path} is full.{saved} "
-                "The database itself is fine: free some space and run csdrill again."
+                _("the disk that holds the progress database {path} is full.{saved} "
+                  "The database itself is fine: free some space and run csdrill again.").format(path=path, saved=saved)
             )
         if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
             return StateError(
-                f"the progress database {self.path} is in use: another csdrill (or another program) "
-                f"kept it locked for more than {self.busy_timeout_ms / 1000:g} s.{saved} "
-                "Let it finish and try again (CSDRILL_BUSY_TIMEOUT sets how long to wait)."
+                _("the progress database {path} is in use: another csdrill (or another program) "
+                  "kept it locked for more than {seconds:g} s.{saved} "
+                  "Let it finish and try again (CSDRILL_BUSY_TIMEOUT sets how long to wait).").format(
+                    path=path, seconds=self.busy_timeout_ms / 1000, saved=saved)
             )
         if (name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_IOERR")) or "unable to open" in text) \
                 and _read_only_disk(self.home):
             return StateError(
-                f"the progress database {self.path} is on a read-only file system, so csdrill cannot use it.{saved} "
-                "Set CSDRILL_HOME to a folder on a writable disk."
+                _("the progress database {path} is on a read-only file system, so csdrill cannot use it.{saved} "
+                  "Set CSDRILL_HOME to a folder on a writable disk.").format(path=path, saved=saved)
             )
         if name.startswith("SQLITE_READONLY") or "readonly" in text:
             return StateError(
-                f"the progress database {self.path} is read-only, so answers cannot be saved.{saved} "
-                f"Make it and its folder writable (e.g. `chmod u+w {self.path} {self.home}`), "
-                "or set CSDRILL_HOME to a folder you can write."
+                _("the progress database {path} is read-only, so answers cannot be saved.{saved} "
+                  "Make it and its folder writable (e.g. `chmod u+w {path} {home}`), "
+                  "or set CSDRILL_HOME to a folder you can write.").format(path=path, home=home, saved=saved)
             )
         if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
             return StateError(
-                f"cannot open the progress database {self.path}: the folder {self.home} must be readable "
-                "and writable by you. Fix its permissions, or set CSDRILL_HOME to another folder."
+                _("cannot open the progress database {path}: the folder {home} must be readable "
+                  "and writable by you. Fix its permissions, or set CSDRILL_HOME to another folder.").format(
+                    path=path, home=home)
             )
         if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
             return StateError(
-                f"the progress database {self.path} is damaged ({text}).{saved}\n"
-                f"Move it aside (e.g. `mv {self.path} {self.path}.broken`) and csdrill starts a new one; "
-                f"backups made before upgrades are next to it ({DB_NAME}.bak-*). "
-                "Set CSDRILL_HOME to use another folder."
+                _("the progress database {path} is damaged ({reason}).{saved}\n"
+                  "Move it aside (e.g. `mv {path} {path}.broken`) and csdrill starts a new one; "
+                  "backups made before upgrades are next to it ({backups}). "
+                  "Set CSDRILL_HOME to use another folder.").format(
+                    path=path, reason=text, saved=saved, backups=f"{DB_NAME}.bak-*")
             )
         if name.startswith("SQLITE_IOERR") or "I/O error" in text:
             return StateError(
-                f"reading or writing the progress database {self.path} failed ({text}).{saved} "
-                "Check the disk it is on (full, removed, or failing) and try again."
+                _("reading or writing the progress database {path} failed ({reason}).{saved} "
+                  "Check the disk it is on (full, removed, or failing) and try again.").format(
+                    path=path, reason=text, saved=saved)
             )
-        return StateError(f"the progress database {self.path} cannot be used ({text}).{saved}")
+        return StateError(_("the progress database {path} cannot be used ({reason}).{saved}").format(
+            path=path, reason=text, saved=saved))
 
     def close(self) -> None:
         self.db.close()
@@ -343,8 +353,9 @@ class Store:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > LATEST:
             raise StateError(
-                f"the progress database {self.path} was written by a newer csdrill "
-                f"(schema {version}, this one knows {LATEST}); upgrade csdrill"
+                _("the progress database {path} was written by a newer csdrill "
+                  "(schema {version}, this one knows {latest}); upgrade csdrill").format(
+                    path=self.path, version=version, latest=LATEST)
             )
         if version == LATEST:
             return
@@ -542,7 +553,8 @@ class Store:
     def start_attempt(self, user: str, quiz_id: str, quiz_hash: str, seed: int, pass_mark: float,
                       started_at: datetime) -> int:
         if not -(2**63) <= seed < 2**63:  # what an SQLite integer holds
-            raise UsageError(f"the seed {seed} is too large to record; use a number of at most 18 digits")
+            raise UsageError(_("the seed {seed} is too large to record; use a number of at most 18 digits").format(
+                seed=seed))
         cursor = self.db.execute(
             "INSERT INTO exam_attempts (user, quiz_id, quiz_hash, seed, status, started_at, pass_mark) "
             "VALUES (?, ?, ?, ?, 'incomplete', ?, ?)",
@@ -586,8 +598,9 @@ class Store:
                 record["answers"] = _visible_texts(json.loads(record["answers"]))
             except ValueError as err:
                 raise StateError(
-                    f"the progress database {self.path} has a damaged exam attempt (number {record['id']}: "
-                    f"{err}); back the database up, then delete that row or move the database aside"
+                    _("the progress database {path} has a damaged exam attempt (number {number}: "
+                      "{reason}); back the database up, then delete that row or move the database aside").format(
+                        path=self.path, number=record["id"], reason=err)
                 ) from None
             record["passed"] = None if record["passed"] is None else bool(record["passed"])
             out.append(record)

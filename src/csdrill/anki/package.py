@@ -36,6 +36,7 @@ from csdrill.anki.scratch import remove_stale, scratch_path
 from csdrill.content.model import Card, Library
 from csdrill.content.problems import ContentError, Problem
 from csdrill.errors import StateError
+from csdrill.i18n import N_, say
 
 Progress = Callable[[int, int], None]  # (notes written, notes in total)
 FieldMaker = Callable[[Card, tuple[str, ...]], dict[str, str]]
@@ -46,7 +47,7 @@ _STATEMENTS = [statement.strip() for statement in APKG_SCHEMA.split(";") if stat
 _TABLES = ";\n".join(s for s in _STATEMENTS if not s.upper().startswith("CREATE INDEX")) + ";"
 _INDEXES = ";\n".join(s for s in _STATEMENTS if s.upper().startswith("CREATE INDEX")) + ";"
 
-KIND_NAMES = {"fact": "fact", "truefalse": "true/false", "phrase": "phrase", "scenario": "scenario"}
+KIND_NAMES = {"fact": N_("fact"), "truefalse": N_("true/false"), "phrase": N_("phrase"), "scenario": N_("scenario")}
 HOW_TO_UPDATE = (
     "To update: import the newer csdrill package with File → Import and Anki's default options; "
     "changed cards are updated in place and your reviews are kept."
@@ -235,10 +236,10 @@ class NoteMaker:
         if before is None or before["notetype"] == model.model_id:
             return
         old = next((nt.kind for nt in self.note_types.values() if nt.id == before["notetype"]), "other")
-        self.kind_changes.append(Problem(card.location, (
-            f"card {card.id!r} was exported to Anki as a {KIND_NAMES.get(old, old)} card and is now a "
-            f"{KIND_NAMES[card.kind]} card: Anki cannot change a note's type on import and would skip it; "
-            "give this card a new id, so that the old one is retired")))
+        self.kind_changes.append(Problem(card.location, say(
+            N_("card '{id}' was exported to Anki as a {old} card and is now a {new} card: Anki cannot change a "
+               "note's type on import and would skip it; give this card a new id, so that the old one is retired"),
+            id=card.id, old=say(KIND_NAMES.get(old, old)), new=say(KIND_NAMES[card.kind]))))
 
     def retired_note(self, guid: str, entry: dict) -> Note | None:
         """The note of a card no longer in the decks, as last sent, marked retired; None if its note

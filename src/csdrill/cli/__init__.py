@@ -94,13 +94,16 @@ def main() -> None:
     stdout_was_closed = streams.plug_closed_descriptors()
     streams.tolerate_encodings()
     _guard_commands(app)
+    from csdrill.cli.help_labels import translate_help_labels
+
+    translate_help_labels(app)
     try:
         try:
             if stdout_was_closed:
                 from csdrill.errors import UsageError
 
-                raise UsageError("standard output is closed, so nothing could be shown; "
-                                 "redirect it to a file or /dev/null instead of closing it")
+                raise UsageError(_("standard output is closed, so nothing could be shown; "
+                                   "redirect it to a file or /dev/null instead of closing it"))
             _check_user_argument(sys.argv[1:])
             app()  # usage errors exit 2 and Ctrl-C exits 130 inside typer itself
         finally:

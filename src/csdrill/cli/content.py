@@ -12,6 +12,7 @@ from csdrill.cli import app
 from csdrill.cli.options import DecksOption, JsonOption, load_content, print_json
 from csdrill.content.vocabulary import TOPICS
 from csdrill.errors import UsageError
+from csdrill.i18n import _, ngettext
 
 
 def market_summary(library, code: str) -> dict:
@@ -26,13 +27,16 @@ def market_summary(library, code: str) -> dict:
     }
 
 
-@app.command()
-def markets(decks: list[Path] = DecksOption, as_json: bool = JsonOption) -> None:
-    """List the markets with their languages and card counts per topic.
+MARKETS_HELP = _(
+    "List the markets with their languages and card counts per topic.\n\n"
+    "Counts include what a market inherits: Germany counts its own cards plus the EU and global "
+    "pools. Pools (eu, global) are listed last; they are drilled through the markets that include them."
+)
 
-    Counts include what a market inherits: Germany counts its own cards plus the EU and global
-    pools. Pools (eu, global) are listed last; they are drilled through the markets that include them.
-    """
+
+@app.command(help=MARKETS_HELP)
+def markets(decks: list[Path] = DecksOption, as_json: bool = JsonOption) -> None:
+    """The markets and their card counts (help: MARKETS_HELP)."""
     library = load_content(decks).library
     ordered = sorted(library.markets.values(), key=lambda m: (m.pool, m.code))
     rows = [market_summary(library, m.code) for m in ordered]
@@ -45,17 +49,17 @@ def markets(decks: list[Path] = DecksOption, as_json: bool = JsonOption) -> None
 
     from csdrill.ui.console import stdout
 
-    table = Table(title="csdrill markets", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                  caption="Cards per topic (regulation, etiquette, phrase, scenario, skill), "
-                  "including those inherited from pools.",
+    table = Table(title=_("csdrill markets"), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  caption=_("Cards per topic (regulation, etiquette, phrase, scenario, skill), "
+                            "including those inherited from pools."),
                   caption_justify="left")
-    table.add_column("code", no_wrap=True)
-    table.add_column("market", min_width=12)
-    table.add_column("lang")
-    for heading in ("reg", "etiq", "phr", "scen", "skill", "total"):
+    table.add_column(_("code"), no_wrap=True)
+    table.add_column(_("market"), min_width=12)
+    table.add_column(_("lang"))
+    for heading in (_("reg"), _("etiq"), _("phr"), _("scen"), _("skill"), _("total")):
         table.add_column(heading, justify="right", no_wrap=True)
     for row in rows:
-        name = row["name"] + (" (pool)" if row["pool"] else "")
+        name = _("{name} (pool)").format(name=row["name"]) if row["pool"] else row["name"]
         counts = row["cards"]
         table.add_row(  # names come from markets.yaml files: shown literally, never as markup
             Text(row["code"]), Text(name), Text(", ".join(row["languages"])),
@@ -64,13 +68,14 @@ def markets(decks: list[Path] = DecksOption, as_json: bool = JsonOption) -> None
     stdout().print(table)
 
 
-@app.command("decks")
+@app.command("decks", help=_("List decks with their file, market, topic and number of cards."))
 def list_decks(
-    market: str = typer.Option(None, "--market", "-m", help="Only decks this market drills (its own and inherited)."),
+    market: str = typer.Option(None, "--market", "-m",
+                               help=_("Only decks this market drills (its own and inherited).")),
     decks: list[Path] = DecksOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """List decks with their file, market, topic and number of cards."""
+    """The decks (help above)."""
     library = load_content(decks).library
     shown = library.decks
     if market:
@@ -89,11 +94,15 @@ def list_decks(
 
     from csdrill.ui.console import stdout
 
-    table = Table(title="csdrill decks", title_justify="left")
-    for column in ("deck", "market", "topic", "cards", "file"):
-        table.add_column(column, justify="right" if column == "cards" else "left")
+    table = Table(title=_("csdrill decks"), title_justify="left")
+    headings = {"deck": _("deck"), "market": _("market"), "topic": _("topic"), "cards": _("cards"), "file": _("file")}
+    for column, heading in headings.items():
+        table.add_column(heading, justify="right" if column == "cards" else "left")
+    from csdrill.content.vocabulary import topic_label
+
     for row in rows:  # literal text: a file name may contain [brackets]
-        table.add_row(*(Text(str(row[c])) for c in ("deck", "market", "topic", "cards", "file")))
+        shown_row = dict(row, topic=topic_label(row["topic"]))
+        table.add_row(*(Text(str(shown_row[c])) for c in ("deck", "market", "topic", "cards", "file")))
     stdout().print(table)
 
 
@@ -105,18 +114,21 @@ def resolve_market(library, code: str, allow_pool: bool = False) -> str:
     if code not in library.markets:
         choices = sorted(c for c, m in library.markets.items() if allow_pool or not m.pool)
         if not choices:
-            raise UsageError(f"unknown market '{code}': no markets are defined; add a markets.yaml to your deck "
-                             "folder, or leave CSDRILL_BUILTIN unset to use the built-in markets")
+            raise UsageError(_("unknown market '{market}': no markets are defined; add a markets.yaml to the deck "
+                               "folder, or leave CSDRILL_BUILTIN unset to use the built-in markets").format(
+                market=code))
         raise UsageError(
-            f"unknown market '{code}'{did_you_mean(code, choices)}; markets: {', '.join(choices)}"
+            _("unknown market '{market}'{hint}; markets: {markets}").format(
+                market=code, hint=did_you_mean(code, choices), markets=", ".join(choices))
         )
     market = library.markets[code]
     if market.pool and not allow_pool:
         users = sorted(m.code for m in library.markets.values() if code in library.lineage(m.code)
                        and not m.pool)
         raise UsageError(
-            f"'{code}' is a shared pool, drilled through the markets that include it: "
-            f"{', '.join(users)} (e.g. --market {users[0] if users else 'de'})"
+            _("'{pool}' is a shared pool, drilled through the markets that include it: "
+              "{markets} (e.g. --market {example})").format(
+                pool=code, markets=", ".join(users), example=users[0] if users else "de")
         )
     return code
 
@@ -126,20 +138,22 @@ def check_topic(topic: str) -> str:
     from csdrill.content.fields import did_you_mean
 
     if topic not in TOPICS:
-        raise UsageError(f"unknown topic '{topic}'{did_you_mean(topic, TOPICS)}; topics: {', '.join(TOPICS)}")
+        raise UsageError(_("unknown topic '{topic}'{hint}; topics: {topics}").format(
+            topic=topic, hint=did_you_mean(topic, TOPICS), topics=", ".join(TOPICS)))
     return topic
 
 
-@app.command()
-def show(card_id: str = typer.Argument(..., help="The card's id, as shown in lint output, stats or exam results."),
+@app.command(help=_("Show one card as an agent would see it, with its source."))
+def show(card_id: str = typer.Argument(..., help=_("The card's id, as shown in lint output, stats or exam results.")),
          decks: list[Path] = DecksOption, as_json: bool = JsonOption) -> None:
-    """Show one card as an agent would see it, with its source."""
+    """One card (help above)."""
     library = load_content(decks).library
     card = library.cards.get(card_id)
     if card is None:
         from csdrill.content.fields import did_you_mean
 
-        raise UsageError(f"no card with id '{card_id}'{did_you_mean(card_id, library.cards)}")
+        raise UsageError(_("no card with id '{id}'{hint}").format(
+            id=card_id, hint=did_you_mean(card_id, library.cards)))
     if as_json:
         from csdrill.content.serialise import card_to_dict
 
@@ -152,31 +166,32 @@ def show(card_id: str = typer.Argument(..., help="The card's id, as shown in lin
     stdout().print(card_panel(card, market.name if market else card.market))
 
 
-@app.command()
+LINT_HELP = _(
+    "Check decks and quizzes; print each problem as path:line:col: message.\n\n"
+    "Paths are checked together with the built-in content, so a card id that clashes with a built-in one is caught.\n\n"
+    "With --cues, the cards checked (those under PATHS, or all) are also measured for answer cues per market.\n\n"
+    "Exit 0 when clean, 1 when problems were found or a cue is over its limit, 2 on bad usage."
+)
+
+
+@app.command(help=LINT_HELP)
 def lint(
-    paths: list[Path] = typer.Argument(None, help="Deck or quiz files or folders (default: the built-in content)."),
+    paths: list[Path] = typer.Argument(None, help=_("Deck or quiz files or folders (default: the built-in content).")),
     decks: list[Path] = DecksOption,
     as_json: bool = JsonOption,
     cues: bool = typer.Option(
         False, "--cues",
-        help="Also report answer cues per market (best reply longest, answer longest or first, "
-        "share of false true/false cards) and fail when over the limits.",
+        help=_("Also report answer cues per market (best reply longest, answer longest or first, "
+               "share of false true/false cards) and fail when over the limits."),
     ),
 ) -> None:
-    """Check decks and quizzes; print each problem as path:line:col: message.
-
-    Paths are checked together with the built-in content, so a card id that clashes with a built-in one is caught.
-
-    With --cues, the cards checked (those under PATHS, or all) are also measured for answer cues per market.
-
-    Exit 0 when clean, 1 when problems were found or a cue is over its limit, 2 on bad usage.
-    """
+    """Check decks and quizzes (help: LINT_HELP)."""
     from csdrill.content.loader import extra_deck_dirs, load
 
     targets = list(paths or [])
     for target in targets:
         if not os.path.lexists(target):  # a broken link is there, and lint says what is wrong with it
-            raise UsageError(f"no such file or folder: {target}")
+            raise UsageError(_("no such file or folder: {path}").format(path=target))
     markets_files = [m for m in map(_nearest_markets_file, targets) if m]
     result = load(extra_deck_dirs(decks) + markets_files + targets, use_cache=False)  # lint always parses
     problems = result.problems
@@ -202,9 +217,15 @@ def lint(
             print_cue_report(report)
         import sys
 
-        summary = f"{len(result.files)} files checked, {len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        files, found = len(result.files), len(problems)
+        summary = ngettext("{files} files checked, {count} problem", "{files} files checked, {count} problems",
+                           found).format(files=files, count=found)
         if report is not None:
-            summary += f", {len(report.failures)} cue limit{'s' if len(report.failures) != 1 else ''} exceeded"
+            exceeded = len(report.failures)
+            cues_line = ngettext("{count} cue limit exceeded", "{count} cue limits exceeded", exceeded).format(
+                count=exceeded)
+            # A list of two counts: the separator is the language's own comma.
+            summary = _("{summary}, {cues}").format(summary=summary, cues=cues_line)
         print(summary, file=sys.stderr)
     if problems or (report is not None and not report.ok):
         raise typer.Exit(1)

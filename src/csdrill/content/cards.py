@@ -10,6 +10,7 @@ from csdrill.content.fields import LANG_PATTERN, Fields
 from csdrill.content.model import Card, Source
 from csdrill.content.problems import Location
 from csdrill.content.vocabulary import KINDS, REGISTERS
+from csdrill.i18n import N_, say
 
 COMMON_KEYS = ("id", "kind", "tags", "explain", "zh", "zh_prompt", "source")
 KIND_KEYS = {
@@ -33,11 +34,13 @@ def infer_kind(fields: Fields) -> str | None:
     if not found:
         fields.problem(
             fields.map.loc,
-            "cannot tell what kind of card this is: give q/a (fact), statement/true (true/false), "
-            "lang/text/meaning (phrase) or situation/options/best (scenario)",
+            say(N_("cannot tell what kind of card this is: give q/a (fact), statement/true (true/false), "
+              "lang/text/meaning (phrase) or situation/options/best (scenario)")),
         )
     else:
-        fields.problem(fields.map.loc, f"card mixes fields of {' and '.join(found)} cards")
+        kinds = ", ".join(found[:-1])  # kinds are the schema's words (fact, scenario …), never translated
+        fields.problem(fields.map.loc, say(N_("card mixes fields of {kinds} and {last} cards"), kinds=kinds,
+                                           last=found[-1]))
     return None
 
 
@@ -48,7 +51,7 @@ def read_card(
     before = len(fields.problems)
     card_id = fields.ident("id")
     if card_id:
-        fields.what = f"card '{card_id}'"
+        fields.what = say(N_("card '{id}'"), id=card_id)
     kind = infer_kind(fields)
     if kind is None:
         return None
@@ -80,9 +83,9 @@ def _check_chinese_spacing(fields: Fields, values: dict) -> None:
         for text in (texts,) if isinstance(texts, str) else texts:
             found = _SPACE_BETWEEN_CJK.search(text)
             if found:
-                fields.problem(fields.at(key), f"'{key}' has a space between two Chinese characters "
-                               f"('{found.group()}'), usually from a folded YAML line: join the line or quote "
-                               "the value with | or >-")
+                fields.problem(fields.at(key), say(N_(
+                    "'{key}' has a space between two Chinese characters ('{found}'), usually from a folded "
+                    "YAML line: join the line or quote the value with | or >-"), key=key, found=found.group()))
                 break
 
 
@@ -90,11 +93,11 @@ def _read_source(fields: Fields, required: bool, today: date) -> Source | None:
     if required and "source" not in fields.map:
         fields.problem(
             fields.map.loc,
-            f"{fields.what} is in a regulation deck but has no 'source' "
-            "(title naming the law and article, url of the official text, verified date)",
+            say(N_("{what} is in a regulation deck but has no 'source' "
+              "(title naming the law and article, url of the official text, verified date)"), what=fields.what),
         )
         return None
-    sub = fields.sub_map("source", f"source of {fields.what}")
+    sub = fields.sub_map("source", say(N_("source of {what}"), what=fields.what))
     if sub is None:
         return None
     sub.check_keys(SOURCE_KEYS)
@@ -116,7 +119,7 @@ def _distinct(fields: Fields, key: str, items: tuple[str, ...]) -> None:
     for item in items:
         norm = _same_text(item)
         if norm in seen:
-            fields.problem(fields.at(key), f"'{key}' repeats '{item}'")
+            fields.problem(fields.at(key), say(N_("'{key}' repeats '{item}'"), key=key, item=item))
         seen[norm] = item
 
 
@@ -125,11 +128,12 @@ def _fact(fields: Fields) -> dict:
     choices, accept = fields.text_list("choices"), fields.text_list("accept")
     if choices:
         if len(choices) < 2:
-            fields.problem(fields.at("choices"), "'choices' needs at least two entries")
+            fields.problem(fields.at("choices"), say(N_("'choices' needs at least two entries")))
         if a and a not in choices:
             fields.problem(
                 fields.at("choices"),
-                f"'choices' does not contain the answer '{a}' (it must appear exactly as in 'a')",
+                say(N_("'choices' does not contain the answer '{answer}' (it must appear exactly as in 'a')"),
+                    answer=a),
             )
         _distinct(fields, "choices", choices)
     return dict(q=q, a=a, choices=choices, accept=accept)
@@ -142,7 +146,8 @@ def _truefalse(fields: Fields) -> dict:
 def _phrase(fields: Fields) -> dict:
     lang = fields.text("lang", required=True)
     if lang and not LANG_PATTERN.match(lang):
-        fields.problem(fields.at("lang"), f"'lang' must be a BCP 47 tag such as de or pt-BR, not '{lang}'")
+        fields.problem(fields.at("lang"), say(N_("'lang' must be a BCP 47 tag such as de or pt-BR, not '{lang}'"),
+            lang=lang))
     return dict(
         lang=lang,
         text=fields.text("text", required=True),
@@ -157,15 +162,17 @@ def _scenario(fields: Fields) -> dict:
     options = fields.text_list("options", required=True)
     best = fields.text("best", required=True)
     if options and not 3 <= len(options) <= 4:
-        fields.problem(fields.at("options"), f"a scenario needs 3 or 4 options, not {len(options)}")
+        fields.problem(fields.at("options"), say(N_("a scenario needs 3 or 4 options, not {count}"),
+            count=len(options)))
     _distinct(fields, "options", options)
     if options and best and best not in options:
-        fields.problem(fields.at("best"), "'best' must be the exact text of one of the options")
+        fields.problem(fields.at("best"), say(N_("'best' must be the exact text of one of the options")))
     zh_options = fields.text_list("zh_options")
     if zh_options and options and len(zh_options) != len(options):
         fields.problem(
             fields.at("zh_options"),
-            f"'zh_options' must have one entry per option ({len(options)}), not {len(zh_options)}",
+            say(N_("'zh_options' must have one entry per option ({expected}), not {count}"),
+                expected=len(options), count=len(zh_options)),
         )
     return dict(situation=fields.text("situation", required=True), options=options, best=best,
                 why=fields.text("why", required=True), zh_options=zh_options)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from csdrill.content.model import Card
+from csdrill.i18n import N_, say
 
 SCENARIO_LONGEST_OVERALL = 0.35  # best reply strictly longest, all scenarios together
 SCENARIO_LONGEST_PER_MARKET = 0.45  # ... and in any one market
@@ -127,7 +128,7 @@ class CueReport:
             },
             "overall": self.overall.to_dict(),
             "markets": [counts.to_dict() for counts in self.markets.values()],
-            "failures": list(self.failures),
+            "failures": [getattr(failure, "english", failure) for failure in self.failures],  # JSON: English
             "ok": self.ok,
         }
 
@@ -150,27 +151,29 @@ def judge(report: CueReport) -> list[str]:
     total = report.overall
     if total.scenarios >= MIN_CARDS and total.best_longest_share > SCENARIO_LONGEST_OVERALL:
         failures.append(
-            f"all markets: the best scenario reply is the strictly longest option in {total.best_longest} "
-            f"of {total.scenarios} scenarios ({_pct(total.best_longest_share)}; "
-            f"limit {_pct(SCENARIO_LONGEST_OVERALL)})"
+            say(N_("all markets: the best scenario reply is the strictly longest option in {count} of {total} "
+                   "scenarios ({share}; limit {limit})"), count=total.best_longest, total=total.scenarios,
+                share=_pct(total.best_longest_share), limit=_pct(SCENARIO_LONGEST_OVERALL))
         )
     if total.facts >= MIN_CARDS and total.answer_longest_share > FACT_LONGEST_OVERALL:
         failures.append(
-            f"all markets: the right answer is the strictly longest choice in {total.answer_longest} "
-            f"of {total.facts} fact cards ({_pct(total.answer_longest_share)}; "
-            f"limit {_pct(FACT_LONGEST_OVERALL)})"
+            say(N_("all markets: the right answer is the strictly longest choice in {count} of {total} fact cards "
+                   "({share}; limit {limit})"), count=total.answer_longest, total=total.facts,
+                share=_pct(total.answer_longest_share), limit=_pct(FACT_LONGEST_OVERALL))
         )
     low, high = FALSE_SHARE_PER_MARKET
     for code, counts in report.markets.items():
         if counts.scenarios >= MIN_CARDS and counts.best_longest_share > SCENARIO_LONGEST_PER_MARKET:
             failures.append(
-                f"{code}: the best scenario reply is the strictly longest option in {counts.best_longest} "
-                f"of {counts.scenarios} scenarios ({_pct(counts.best_longest_share)}; "
-                f"limit {_pct(SCENARIO_LONGEST_PER_MARKET)} per market)"
+                say(N_("{market}: the best scenario reply is the strictly longest option in {count} of {total} "
+                       "scenarios ({share}; limit {limit} per market)"), market=code, count=counts.best_longest,
+                    total=counts.scenarios, share=_pct(counts.best_longest_share),
+                    limit=_pct(SCENARIO_LONGEST_PER_MARKET))
             )
         if counts.truefalse >= MIN_CARDS and not low <= counts.false_share <= high:
             failures.append(
-                f"{code}: {counts.false} of {counts.truefalse} true/false cards are false "
-                f"({_pct(counts.false_share)}; keep between {_pct(low)} and {_pct(high)})"
+                say(N_("{market}: {count} of {total} true/false cards are false ({share}; keep between {low} and "
+                       "{high})"), market=code, count=counts.false, total=counts.truefalse,
+                    share=_pct(counts.false_share), low=_pct(low), high=_pct(high))
             )
     return failures

@@ -10,6 +10,7 @@ from csdrill.content.model import Deck
 from csdrill.content.problems import Problem
 from csdrill.content.vocabulary import TOPICS
 from csdrill.content.yamltree import Map, Seq
+from csdrill.i18n import N_, say
 
 DECK_KEYS = ("deck", "title", "market", "topic", "description", "cards")
 
@@ -22,34 +23,35 @@ def read_deck(
     Every card id seen is appended to `card_ids` as (id, location), even on a broken card, so
     a duplicate id is reported whatever else is wrong.
     """
-    fields = Fields(root, f"deck in {path}", problems)
+    fields = Fields(root, say(N_("deck in {path}"), path=path), problems)
     fields.check_keys(DECK_KEYS)
     deck_id = fields.ident("deck")
     title = fields.text("title", required=True)
     market = fields.text("market", required=True)
     if market and market not in markets:
         if markets:
-            message = f"unknown market '{market}'{did_you_mean(market, markets)}; known: {', '.join(sorted(markets))}"
+            message = say(N_("unknown market '{market}'{hint}; known: {known}"),
+                market=market, hint=did_you_mean(market, markets), known=", ".join(sorted(markets)))
         else:
-            message = (f"unknown market '{market}': no markets are defined; add a markets.yaml to the deck "
-                       "folder, or leave CSDRILL_BUILTIN unset to use the built-in markets")
+            message = say(N_("unknown market '{market}': no markets are defined; add a markets.yaml to the deck "
+                        "folder, or leave CSDRILL_BUILTIN unset to use the built-in markets"), market=market)
         fields.problem(fields.at("market"), message)
     topic = fields.choice("topic", TOPICS, required=True)
     raw_cards = root.get("cards")
     cards = []
     if raw_cards is None:
-        fields.problem(root.loc, "deck has no 'cards' list")
+        fields.problem(root.loc, say(N_("deck has no 'cards' list")))
     elif not isinstance(raw_cards, Seq) or not raw_cards:
-        fields.problem(fields.at("cards"), "'cards' must be a non-empty list of cards")
+        fields.problem(fields.at("cards"), say(N_("'cards' must be a non-empty list of cards")))
     else:
         for raw, where in zip(raw_cards, raw_cards.item_locs, strict=True):
             if not isinstance(raw, Map):
-                problems.append(Problem(where, "each card must be a mapping of fields"))
+                problems.append(Problem(where, say(N_("each card must be a mapping of fields"))))
                 continue
             if isinstance(raw.get("id"), str):
                 card_ids.append((raw["id"].strip(), raw.loc))
             card = read_card(
-                Fields(raw, "card", problems),
+                Fields(raw, say(N_("card")), problems),
                 deck=deck_id or "?",
                 market=market or "?",
                 topic=topic or "?",

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from csdrill.content.problems import Location, Problem
 from csdrill.content.yamltree import Map, Seq, key_loc, value_loc
+from csdrill.i18n import N_, say
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 LANG_PATTERN = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -17,7 +18,7 @@ _YES = {"yes": True, "true": True, "no": False, "false": False}
 
 def did_you_mean(word: str, candidates) -> str:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return say(N_(" (did you mean '{word}'?)"), word=close[0]) if close else ""
 
 
 class Fields:
@@ -39,11 +40,12 @@ class Fields:
             if key not in allowed:
                 self.problem(
                     key_loc(self.map, key),
-                    f"unknown key '{key}' in {self.what}{did_you_mean(key, allowed)}",
+                    say(N_("unknown key '{key}' in {what}{hint}"),
+                        key=key, what=self.what, hint=did_you_mean(key, allowed)),
                 )
 
     def _missing(self, key: str) -> None:
-        self.problem(self.map.loc, f"{self.what} is missing required field '{key}'")
+        self.problem(self.map.loc, say(N_("{what} is missing required field '{key}'"), what=self.what, key=key))
 
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.map.get(key)
@@ -52,10 +54,10 @@ class Fields:
                 self._missing(key)
             return None
         if not isinstance(value, str):
-            self.problem(self.at(key), f"'{key}' must be text, not a {_kind(value)}")
+            self.problem(self.at(key), say(N_("'{key}' must be text, not {kind}"), key=key, kind=_kind(value)))
             return None
         if not value.strip():
-            self.problem(self.at(key), f"'{key}' must not be empty")
+            self.problem(self.at(key), say(N_("'{key}' must not be empty"), key=key))
             return None
         return value.strip()
 
@@ -64,7 +66,8 @@ class Fields:
         if value is not None and not ID_PATTERN.match(value):
             self.problem(
                 self.at(key),
-                f"'{key}' must be lowercase letters and digits joined by - _ or . (got '{value}')",
+                say(N_("'{key}' must be lowercase letters and digits joined by - _ or . (got '{value}')"),
+                    key=key, value=value),
             )
             return None
         return value
@@ -76,12 +79,12 @@ class Fields:
                 self._missing(key)
             return ()
         if not isinstance(value, Seq):
-            self.problem(self.at(key), f"'{key}' must be a list, not a {_kind(value)}")
+            self.problem(self.at(key), say(N_("'{key}' must be a list, not {kind}"), key=key, kind=_kind(value)))
             return ()
         items = []
         for index, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
-                self.problem(value.item_loc(index), f"each entry of '{key}' must be non-empty text")
+                self.problem(value.item_loc(index), say(N_("each entry of '{key}' must be non-empty text"), key=key))
             else:
                 items.append(item.strip())
         return tuple(items)
@@ -92,7 +95,8 @@ class Fields:
             hint = did_you_mean(value, allowed)
             self.problem(
                 self.at(key),
-                f"'{key}' must be one of {', '.join(allowed)}, not '{value}'{hint}",
+                say(N_("'{key}' must be one of {allowed}, not '{value}'{hint}"),
+                    key=key, allowed=", ".join(allowed), value=value, hint=hint),
             )
             return None
         return value
@@ -102,7 +106,7 @@ class Fields:
         if value is None:
             return None
         if value.lower() not in _YES:
-            self.problem(self.at(key), f"'{key}' must be yes or no, not '{value}'")
+            self.problem(self.at(key), say(N_("'{key}' must be yes or no, not '{value}'"), key=key, value=value))
             return None
         return _YES[value.lower()]
 
@@ -113,10 +117,11 @@ class Fields:
         try:
             number = int(value)
         except ValueError:
-            self.problem(self.at(key), f"'{key}' must be a whole number, not '{value}'")
+            self.problem(self.at(key), say(N_("'{key}' must be a whole number, not '{value}'"), key=key, value=value))
             return None
         if not low <= number <= high:
-            self.problem(self.at(key), f"'{key}' must be between {low} and {high}, not {number}")
+            self.problem(self.at(key), say(N_("'{key}' must be between {low} and {high}, not {number}"),
+                key=key, low=low, high=high, number=number))
             return None
         return number
 
@@ -129,7 +134,7 @@ class Fields:
         except ValueError:  # e.g. an unclosed IPv6 bracket: https://[x
             parts = None
         if parts is None or parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in value:
-            self.problem(self.at(key), f"'{key}' is not a valid http(s) URL: '{value}'")
+            self.problem(self.at(key), say(N_("'{key}' is not a valid http(s) URL: '{value}'"), key=key, value=value))
             return None
         return value
 
@@ -142,10 +147,11 @@ class Fields:
                 raise ValueError
             parsed = date.fromisoformat(value)
         except ValueError:
-            self.problem(self.at(key), f"'{key}' must be an ISO date YYYY-MM-DD, not '{value}'")
+            self.problem(self.at(key), say(N_("'{key}' must be an ISO date YYYY-MM-DD, not '{value}'"),
+                key=key, value=value))
             return None
         if parsed > today:
-            self.problem(self.at(key), f"'{key}' date {value} is in the future")
+            self.problem(self.at(key), say(N_("'{key}' date {value} is in the future"), key=key, value=value))
             return None
         return parsed
 
@@ -156,14 +162,14 @@ class Fields:
                 self._missing(key)
             return None
         if not isinstance(value, Map):
-            self.problem(self.at(key), f"'{key}' must be a mapping, not a {_kind(value)}")
+            self.problem(self.at(key), say(N_("'{key}' must be a mapping, not {kind}"), key=key, kind=_kind(value)))
             return None
         return Fields(value, what, self.problems)
 
 
 def _kind(value) -> str:
     if isinstance(value, Map):
-        return "mapping"
+        return say(N_("a mapping"))
     if isinstance(value, Seq):
-        return "list"
-    return "text"
+        return say(N_("a list"))
+    return say(N_("text"))

@@ -19,6 +19,7 @@ from csdrill.content.model import Deck, Library, Market
 from csdrill.content.problems import ContentError, Location, Problem
 from csdrill.content.yamltree import Map, YamlProblem, parse, value_loc
 from csdrill.errors import UsageError
+from csdrill.i18n import N_, say
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -97,31 +98,33 @@ def max_deck_bytes() -> int | None:
     except ValueError:
         megabytes = -1.0
     if not 0 <= megabytes < 1e9:
-        raise UsageError(f"CSDRILL_MAX_DECK_MB must be a number of megabytes (0 for no limit), not '{raw}'")
+        raise UsageError(say(N_("CSDRILL_MAX_DECK_MB must be a number of megabytes (0 for no limit), not '{value}'"),
+            value=raw))
     return int(megabytes * 1_000_000) or None
 
 
 # Whole sentences, one per kind of file, so that each translates as a whole.
 _NOT_REGULAR = {
-    stat.S_IFIFO: "not a regular file but a named pipe (FIFO); deck files must be plain files",
-    stat.S_IFCHR: "not a regular file but a device; deck files must be plain files",
-    stat.S_IFBLK: "not a regular file but a device; deck files must be plain files",
-    stat.S_IFSOCK: "not a regular file but a socket; deck files must be plain files",
-    stat.S_IFDIR: "not a regular file but a folder; deck files must be plain files",
+    stat.S_IFIFO: N_("not a regular file but a named pipe (FIFO); deck files must be plain files"),
+    stat.S_IFCHR: N_("not a regular file but a device; deck files must be plain files"),
+    stat.S_IFBLK: N_("not a regular file but a device; deck files must be plain files"),
+    stat.S_IFSOCK: N_("not a regular file but a socket; deck files must be plain files"),
+    stat.S_IFDIR: N_("not a regular file but a folder; deck files must be plain files"),
 }
 
 
 def _not_regular(mode: int) -> str:
-    return _NOT_REGULAR.get(stat.S_IFMT(mode), "not a regular file but a special file; deck files must be plain files")
+    special = N_("not a regular file but a special file; deck files must be plain files")
+    return say(_NOT_REGULAR.get(stat.S_IFMT(mode), special))
 
 
 def _unreachable(path: Path, err: OSError) -> str:
     """Why a path that is listed cannot be followed, in words."""
     if err.errno == errno.ELOOP:
-        return "symbolic link loop: following the link leads back to it"
+        return say(N_("symbolic link loop: following the link leads back to it"))
     if err.errno == errno.ENOENT and path.is_symlink():
-        return f"broken symbolic link: its target {os.readlink(path)} does not exist"
-    return f"cannot read: {err.strerror}"
+        return say(N_("broken symbolic link: its target {target} does not exist"), target=os.readlink(path))
+    return say(N_("cannot read: {reason}"), reason=err.strerror)
 
 
 def _may_be_content(path: Path) -> bool:
@@ -154,7 +157,8 @@ def yaml_files(target: Path, problems: list[Problem] | None = None) -> list[Path
             with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError as err:
-            problems.append(Problem(Location(display_path(folder)), f"cannot read folder: {err.strerror}"))
+            problems.append(Problem(Location(display_path(folder)), say(N_("cannot read folder: {reason}"),
+                reason=err.strerror)))
             continue
         for entry in entries:
             path = Path(entry.path)
@@ -208,7 +212,7 @@ def _read_bytes(paths: list[Path], problems: list[Problem]) -> list[SourceFile]:
             problems.append(Problem(Location(shown), str(err)))
             continue
         except OSError as err:
-            problems.append(Problem(Location(shown), f"cannot read file: {err.strerror}"))
+            problems.append(Problem(Location(shown), say(N_("cannot read file: {reason}"), reason=err.strerror)))
             continue
         files.append(SourceFile(path, shown, data))
     return files
@@ -228,12 +232,13 @@ def _read_regular(path: Path, limit: int | None) -> bytes:
             raise _Unusable(_not_regular(info.st_mode))
         if limit is not None and info.st_size > limit:
             raise _Unusable(
-                f"file is {info.st_size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit for one content "
-                "file; split it into several files, or raise the limit with CSDRILL_MAX_DECK_MB"
+                say(N_("file is {size:.1f} MB, over the {limit:g} MB limit for one content file; split it into "
+                  "several files, or raise the limit with CSDRILL_MAX_DECK_MB"),
+                      size=info.st_size / 1e6, limit=limit / 1e6)
             )
         data = handle.read(limit + 1 if limit is not None else -1)
         if limit is not None and len(data) > limit:  # it grew while being read
-            raise _Unusable(f"file is over the {limit / 1e6:g} MB limit for one content file")
+            raise _Unusable(say(N_("file is over the {limit:g} MB limit for one content file"), limit=limit / 1e6))
         return data
 
 
@@ -241,7 +246,7 @@ def _parse(source: SourceFile, problems: list[Problem]) -> Map | None:
     try:
         text = source.data.decode("utf-8")
     except UnicodeDecodeError as err:
-        problems.append(Problem(Location(source.shown), f"not UTF-8 text ({err.reason})"))
+        problems.append(Problem(Location(source.shown), say(N_("not UTF-8 text ({reason})"), reason=err.reason)))
         return None
     try:
         root = parse(text, source.shown)
@@ -249,10 +254,10 @@ def _parse(source: SourceFile, problems: list[Problem]) -> Map | None:
         problems.append(err.problem)
         return None
     if root is None:
-        problems.append(Problem(Location(source.shown), "file is empty"))
+        problems.append(Problem(Location(source.shown), say(N_("file is empty"))))
         return None
     if not isinstance(root, Map):
-        problems.append(Problem(Location(source.shown), "expected a mapping with 'deck', 'quiz' or 'markets'"))
+        problems.append(Problem(Location(source.shown), say(N_("expected a mapping with 'deck', 'quiz' or 'markets'"))))
         return None
     return root
 
@@ -316,7 +321,7 @@ def _load(extra_dirs, include_builtin: bool | None, today: date, use_cache: bool
         paths += yaml_files(root / "decks", problems) + yaml_files(root / "quizzes", problems)
     for extra in extra_dirs:
         if not os.path.lexists(extra):
-            problems.append(Problem(Location(str(extra)), "no such file or folder"))
+            problems.append(Problem(Location(str(extra)), say(N_("no such file or folder"))))
             continue
         paths += yaml_files(extra, problems)
     sources = _read_bytes(paths, problems)
@@ -356,11 +361,11 @@ def _load(extra_dirs, include_builtin: bool | None, today: date, use_cache: bool
             quiz_sources.append(source)
             continue
         if kind == "markets":
-            problems.append(Problem(source.root.loc, "markets are defined only in a file named markets.yaml"))
+            problems.append(Problem(source.root.loc, say(N_("markets are defined only in a file named markets.yaml"))))
             continue
         if kind != "deck":
             problems.append(Problem(
-                source.root.loc, "not a csdrill file: expected a top-level 'deck', 'quiz' or 'markets' key"))
+                source.root.loc, say(N_("not a csdrill file: expected a top-level 'deck', 'quiz' or 'markets' key"))))
             continue
         before = len(problems)
         deck = read_deck(source.root, source.shown, markets, today, problems, card_ids)
@@ -392,9 +397,11 @@ def _load(extra_dirs, include_builtin: bool | None, today: date, use_cache: bool
 def _check_unique_ids(ids: list[tuple[str, Location]], what: str, problems: list[Problem]) -> None:
     """Each id once: a repeat is reported where it stands, naming where the id was first used."""
     first_seen: dict[str, Location] = {}
+    message = N_("card id '{id}' is already used at {first}") if what == "card" else N_(
+        "quiz id '{id}' is already used at {first}")
     for ident, where in ids:
         if ident in first_seen:
-            problems.append(Problem(where, f"{what} id '{ident}' is already used at {first_seen[ident]}"))
+            problems.append(Problem(where, say(message, id=ident, first=first_seen[ident])))
         else:
             first_seen[ident] = where
 
@@ -404,7 +411,8 @@ def _check_deck_ids(decks: list[Deck], problems: list[Problem]) -> None:
     for deck in decks:
         if deck.id in seen:
             problems.append(
-                Problem(Location(deck.path), f"deck id '{deck.id}' is already used in {seen[deck.id].path}")
+                Problem(Location(deck.path), say(N_("deck id '{id}' is already used in {first}"),
+                    id=deck.id, first=seen[deck.id].path))
             )
         seen.setdefault(deck.id, deck)
 

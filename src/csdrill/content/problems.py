@@ -29,7 +29,9 @@ class Problem:
 
     def to_dict(self) -> dict:
         loc = self.location
-        return {"path": loc.path, "line": loc.line, "col": loc.col, "message": self.message}
+        # Scripts read the English whatever the interface language (a Phrase carries both).
+        message = getattr(self.message, "english", self.message)
+        return {"path": loc.path, "line": loc.line, "col": loc.col, "message": message}
 
 
 class ContentError(Exception):

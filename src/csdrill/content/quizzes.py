@@ -17,6 +17,7 @@ from csdrill.content.model import Card, Library
 from csdrill.content.problems import Location, Problem
 from csdrill.content.vocabulary import TOPICS
 from csdrill.content.yamltree import Map, Seq, key_loc, value_loc
+from csdrill.i18n import N_, say
 
 QUIZ_KEYS = ("quiz", "title", "description", "markets", "topics", "cards", "questions", "pass",
              "time_limit", "min_per_topic", "seed", "phrases")
@@ -86,10 +87,10 @@ def default_seed(quiz_id: str) -> int:
 def read_quiz(root: Map, path: str, library: Library, problems: list[Problem]) -> Quiz | None:
     """Validate one quiz mapping against the library; return the Quiz, or None when it is broken."""
     before = len(problems)
-    fields = Fields(root, f"quiz in {path}", problems)
+    fields = Fields(root, say(N_("quiz in {path}"), path=path), problems)
     quiz_id = fields.ident("quiz")
     if quiz_id:
-        fields.what = f"quiz '{quiz_id}'"
+        fields.what = say(N_("quiz '{id}'"), id=quiz_id)
     fields.check_keys(QUIZ_KEYS)
     title = fields.text("title", required=True)
     description = fields.text("description")
@@ -98,7 +99,8 @@ def read_quiz(root: Map, path: str, library: Library, problems: list[Problem]) -
     card_ids = _card_ids(fields, library)
     if "topics" not in root and "cards" not in root:
         fields.problem(root.loc,
-                       f"{fields.what} needs 'topics' (drawn from its markets) or 'cards' (explicit ids)")
+                       say(N_("{what} needs 'topics' (drawn from its markets) or 'cards' (explicit ids)"),
+                           what=fields.what))
     questions = fields.integer("questions", 1, 10_000, required=True)
     pass_mark = fields.integer("pass", 1, 100, required=True)
     time_limit = fields.integer("time_limit", 1, MAX_TIME_LIMIT)
@@ -109,8 +111,9 @@ def read_quiz(root: Map, path: str, library: Library, problems: list[Problem]) -
     if questions and (markets or card_ids) and len(problems) == before and questions > len(pool):
         fields.problem(
             fields.at("questions"),
-            f"{fields.what} asks {questions} questions but only {len(pool)} cards can be graded "
-            "automatically (cards with choices, true/false, scenarios, phrases)",
+            say(N_("{what} asks {questions} questions but only {count} cards can be graded "
+              "automatically (cards with choices, true/false, scenarios, phrases)"),
+                  what=fields.what, questions=questions, count=len(pool)),
         )
     if len(problems) > before or not (quiz_id and title and questions and pass_mark):
         return None
@@ -126,14 +129,14 @@ def _markets(fields: Fields, library: Library) -> tuple[str, ...]:
     codes = fields.text_list("markets", required=True)
     raw = fields.map.get("markets")
     if isinstance(raw, Seq) and not raw:
-        fields.problem(fields.at("markets"), "'markets' must list at least one market")
+        fields.problem(fields.at("markets"), say(N_("'markets' must list at least one market")))
     good = []
     for code, where in zip(codes, _item_locs(fields, "markets"), strict=True):
         if code not in library.markets:
             fields.problem(
                 where,
-                f"unknown market '{code}'{did_you_mean(code, library.markets)}; "
-                f"known: {', '.join(sorted(library.markets))}",
+                say(N_("unknown market '{market}'{hint}; known: {known}"),
+                    market=code, hint=did_you_mean(code, library.markets), known=", ".join(sorted(library.markets))),
             )
         else:
             good.append(code)
@@ -145,8 +148,8 @@ def _topics(fields: Fields) -> tuple[str, ...]:
     good = []
     for name, where in zip(names, _item_locs(fields, "topics"), strict=True):
         if name not in TOPICS:
-            fields.problem(where, f"unknown topic '{name}'{did_you_mean(name, TOPICS)}; "
-                                  f"topics: {', '.join(TOPICS)}")
+            fields.problem(where, say(N_("unknown topic '{topic}'{hint}; topics: {topics}"),
+                topic=name, hint=did_you_mean(name, TOPICS), topics=", ".join(TOPICS)))
         else:
             good.append(name)
     return tuple(good)
@@ -158,10 +161,11 @@ def _card_ids(fields: Fields, library: Library) -> tuple[str, ...]:
     for card_id, where in zip(ids, _item_locs(fields, "cards"), strict=True):
         card = library.cards.get(card_id)
         if card is None:
-            fields.problem(where, f"unknown card id '{card_id}'{did_you_mean(card_id, library.cards)}")
+            fields.problem(where, say(N_("unknown card id '{id}'{hint}"),
+                id=card_id, hint=did_you_mean(card_id, library.cards)))
         elif not gradable(card):
-            fields.problem(where, f"card '{card_id}' cannot be graded automatically "
-                                  "(a fact card needs 'choices' to be in an exam)")
+            fields.problem(where, say(N_("card '{id}' cannot be graded automatically "
+                                    "(a fact card needs 'choices' to be in an exam)"), id=card_id))
         else:
             good.append(card_id)
     return tuple(good)
@@ -170,17 +174,19 @@ def _card_ids(fields: Fields, library: Library) -> tuple[str, ...]:
 def _minimums(
     fields: Fields, topics: tuple[str, ...], pool: list[Card], questions: int | None
 ) -> dict[str, int]:
-    sub = fields.sub_map("min_per_topic", f"'min_per_topic' of {fields.what}")
+    sub = fields.sub_map("min_per_topic", say(N_("'min_per_topic' of {what}"), what=fields.what))
     if sub is None:
         return {}
     minimums: dict[str, int] = {}
     for topic in sub.map:
         where = key_loc(sub.map, topic)
         if topic not in TOPICS:
-            sub.problem(where, f"unknown topic '{topic}' in 'min_per_topic'{did_you_mean(topic, TOPICS)}")
+            sub.problem(where, say(N_("unknown topic '{topic}' in 'min_per_topic'{hint}"),
+                topic=topic, hint=did_you_mean(topic, TOPICS)))
             continue
         if topics and topic not in topics:
-            sub.problem(where, f"'min_per_topic' names '{topic}', which is not in this quiz's topics")
+            sub.problem(where, say(N_("'min_per_topic' names '{topic}', which is not in this quiz's topics"),
+                topic=topic))
             continue
         count = sub.integer(topic, 0, 10_000)
         if count is None:
@@ -188,13 +194,14 @@ def _minimums(
         available = sum(1 for card in pool if card.topic == topic)
         if count > available:
             sub.problem(value_loc(sub.map, topic),
-                        f"at least {count} {topic} questions asked, but only {available} {topic} cards "
-                        "can be graded automatically")
+                        say(N_("at least {count} {topic} questions asked, but only {available} {topic} cards "
+                          "can be graded automatically"), count=count, topic=topic, available=available))
         minimums[topic] = count
     total = sum(minimums.values())
     if questions and total > questions:
         fields.problem(fields.at("min_per_topic"),
-                       f"the per-topic minimums add up to {total}, more than the {questions} questions")
+                       say(N_("the per-topic minimums add up to {total}, more than the {questions} questions"),
+                           total=total, questions=questions))
     return minimums
 
 

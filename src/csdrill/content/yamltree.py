@@ -9,6 +9,7 @@ from __future__ import annotations
 import yaml
 
 from csdrill.content.problems import Location, Problem
+from csdrill.i18n import N_, say
 from csdrill.safe_text import visible
 
 _NULL = "tag:yaml.org,2002:null"
@@ -133,9 +134,10 @@ def parse(text: str, path: str):
         what = err.problem or err.context or "invalid YAML"
         if err.context and err.problem:
             what = f"{err.context}, {err.problem}"
-        raise YamlProblem(Problem(where, f"YAML syntax error: {_one_line(what)}")) from None
+        raise YamlProblem(Problem(where, say(N_("YAML syntax error: {detail}"), detail=_one_line(what)))) from None
     except yaml.YAMLError as err:
-        raise YamlProblem(Problem(Location(path), f"YAML error: {_one_line(str(err))}")) from None
+        raise YamlProblem(Problem(Location(path), say(N_("YAML error: {detail}"),
+            detail=_one_line(str(err))))) from None
     if root is None:
         return None
     # Raw control characters never get past the reader; only escapes (\e, \x9b) and the
@@ -159,7 +161,8 @@ def _reader_problem(err, text: str, path: str) -> Problem:
     char = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "?")
     return Problem(
         Location(path, line, col),
-        f"character U+{char:04X} is not allowed in YAML (a control or non-printable character); remove it",
+        say(N_("character U+{code:04X} is not allowed in YAML (a control or non-printable character); remove it"),
+            code=char),
     )
 
 
@@ -175,16 +178,16 @@ class _Builder:
             raise YamlProblem(
                 Problem(
                     _loc(self.path, node.start_mark),
-                    "YAML aliases expand to far too many nodes (an alias bomb?); "
-                    "write the content out instead of nesting aliases",
+                    say(N_("YAML aliases expand to far too many nodes (an alias bomb?); "
+                      "write the content out instead of nesting aliases")),
                 )
             )
         if depth > MAX_DEPTH:
             raise YamlProblem(
                 Problem(
                     _loc(self.path, node.start_mark),
-                    f"values are nested more than {MAX_DEPTH} levels deep; "
-                    "a deck needs only a few (cards, a card, its source)",
+                    say(N_("values are nested more than {depth} levels deep; "
+                      "a deck needs only a few (cards, a card, its source)"), depth=MAX_DEPTH),
                 )
             )
 
@@ -203,7 +206,7 @@ class _Builder:
             return seq
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, depth)
-        raise YamlProblem(Problem(_loc(self.path, node.start_mark), "unsupported YAML node"))
+        raise YamlProblem(Problem(_loc(self.path, node.start_mark), say(N_("unsupported YAML node"))))
 
     def _mapping(self, node, depth: int) -> Map:
         out = Map()
@@ -214,7 +217,7 @@ class _Builder:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem(
-                    Problem(_loc(self.path, key_node.start_mark), "mapping keys must be plain text")
+                    Problem(_loc(self.path, key_node.start_mark), say(N_("mapping keys must be plain text")))
                 )
             key = key_node.value if self.clean else visible(key_node.value)
             if key in out.key_marks:
@@ -222,7 +225,7 @@ class _Builder:
                 raise YamlProblem(
                     Problem(
                         _loc(self.path, key_node.start_mark),
-                        f"duplicate key '{key}' (first at line {first.line + 1})",
+                        say(N_("duplicate key '{key}' (first at line {line})"), key=key, line=first.line + 1),
                     )
                 )
             out[key] = self.build(value_node, depth + 1)
@@ -236,7 +239,7 @@ class _Builder:
             merged = self.build(source, depth + 1)
             if not isinstance(merged, Map):
                 raise YamlProblem(
-                    Problem(_loc(self.path, source.start_mark), "'<<' merges only mappings")
+                    Problem(_loc(self.path, source.start_mark), say(N_("'<<' merges only mappings")))
                 )
             for key, value in merged.items():
                 if key not in out:

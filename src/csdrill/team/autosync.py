@@ -26,5 +26,8 @@ def sync_after_session(user: str) -> None:
         from csdrill.team.conninfo import masked
 
         reason = getattr(err, "reason", None) or (str(err).splitlines()[0] if str(err) else type(err).__name__)
-        print(f"csdrill: not synced with the team database ({masked(reason, dsn)}); answers saved here, "
-              "the next `csdrill sync` will send them", file=sys.stderr)
+        from csdrill.i18n import _
+
+        print("csdrill: " + _("not synced with the team database ({reason}); answers saved here, "
+                              "the next `csdrill sync` will send them").format(reason=masked(reason, dsn)),
+              file=sys.stderr)

@@ -10,6 +10,7 @@ import os
 import re
 
 from csdrill.errors import StateError
+from csdrill.i18n import _
 
 ENV = "CSDRILL_TEAM_DB"
 MASK = "***"
@@ -57,8 +58,9 @@ def connect(dsn: str, timeout_s: float = CONNECT_TIMEOUT_S):
     try:
         import psycopg
     except ImportError:
-        raise TeamError(f"{ENV} is set but the PostgreSQL driver is missing: "
-                        "pip install 'csdrill[team]' (or unset it to work on this machine alone)") from None
+        raise TeamError(_("{env} is set but the PostgreSQL driver is missing: "
+                          "pip install 'csdrill[team]' (or unset it to work on this machine alone)").format(
+            env=ENV)) from None
     import random
     import time
 
@@ -72,8 +74,9 @@ def connect(dsn: str, timeout_s: float = CONNECT_TIMEOUT_S):
             if _server_full(err) and time.monotonic() < deadline:
                 time.sleep(random.uniform(0.05, 0.4))
                 continue
-            raise TeamError(f"cannot reach the team database {masked(dsn)}: {masked(_first_line(err), dsn)}",
-                            masked(_short_reason(err), dsn)) from None
+            message = _("cannot reach the team database {db}: {reason}").format(
+                db=masked(dsn), reason=masked(_first_line(err), dsn))
+            raise TeamError(message, masked(_short_reason(err), dsn)) from None
 
 
 def _server_full(err: Exception) -> bool:

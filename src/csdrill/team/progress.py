@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from csdrill.drill.scheduling import Memory
+from csdrill.i18n import _
 from csdrill.store import Review, Store, to_db
 from csdrill.team.conninfo import TeamError, masked, team_dsn
 
@@ -53,8 +54,8 @@ def open_progress(local: bool = False) -> Iterator[LocalProgress | TeamProgress]
         try:
             yield TeamProgress(conn, dsn)
         except psycopg.Error as err:
-            raise TeamError(f"reading the team database {masked(dsn)} failed: "
-                            f"{masked(str(err).splitlines()[0], dsn)}") from None
+            raise TeamError(_("reading the team database {db} failed: {reason}").format(
+                db=masked(dsn), reason=masked(str(err).splitlines()[0], dsn))) from None
 
 
 class LocalProgress:
@@ -144,8 +145,9 @@ class TeamProgress:
 
     def _visible(self, user: str | None) -> None:
         if user is not None and not self.trainer and user != self.login:
-            raise TeamError(f"logged in to the team database as {self.login}: an agent's login sees only its own "
-                            f"progress, not {user}'s (use a trainer's login, or --local for this machine's file)")
+            raise TeamError(_("logged in to the team database as {login}: an agent's login sees only its own "
+                              "progress, not {user}'s (use a trainer's login, or --local for this machine's file)"
+                              ).format(login=self.login, user=user))
 
     def attempts(self, user: str | None = None, quiz_id: str | None = None, complete_only: bool = False) -> list[dict]:
         self._visible(user)
@@ -279,9 +281,9 @@ class TeamProgress:
         from csdrill.team import schema
 
         if self.version < schema.CARD_STATES_SINCE:
-            raise TeamError(f"the team database's schema ({self.version}) has no card states yet: its owner runs "
-                            "`csdrill team init` once to bring it up to date, then everyone's next `csdrill sync` "
-                            "sends them")
+            raise TeamError(_("the team database's schema ({version}) has no card states yet: its owner runs "
+                              "`csdrill team init` once to bring it up to date, then everyone's next `csdrill sync` "
+                              "sends them").format(version=self.version))
 
 
 def _attempt(row) -> dict:

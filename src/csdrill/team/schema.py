@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from csdrill.i18n import _
 from csdrill.team.conninfo import TeamError
 
 SCHEMA = "csdrill"
@@ -197,7 +198,7 @@ def grant(conn, login: str, kind: str) -> dict:
     from psycopg import sql
 
     if kind not in ROLE_KINDS:
-        raise TeamError(f"unknown role '{kind}'; roles: {', '.join(ROLE_KINDS)}")
+        raise TeamError(_("unknown role '{role}'; roles: {roles}").format(role=kind, roles=", ".join(ROLE_KINDS)))
     with conn.transaction():
         require_schema(conn)
         roles = settings_roles(conn)
@@ -215,10 +216,10 @@ def require_schema(conn) -> int:
     row = conn.execute("SELECT to_regclass('csdrill.migrations') IS NOT NULL").fetchone()
     version = conn.execute("SELECT max(number) FROM csdrill.migrations").fetchone()[0] if row[0] else None
     if not version:
-        raise TeamError("the team database has no csdrill schema yet: its owner runs `csdrill team init` once")
+        raise TeamError(_("the team database has no csdrill schema yet: its owner runs `csdrill team init` once"))
     if version > LATEST:
-        raise TeamError(f"the team database was set up by a newer csdrill (schema {version}, this one knows "
-                        f"{LATEST}); upgrade csdrill")
+        raise TeamError(_("the team database was set up by a newer csdrill (schema {version}, this one knows "
+                          "{latest}); upgrade csdrill").format(version=version, latest=LATEST))
     return version
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from csdrill.i18n import _
 from csdrill.store import Store
 from csdrill.team import local, schema
 from csdrill.team.conninfo import TeamError, connect, masked
@@ -57,11 +58,13 @@ def sync(store: Store, dsn: str, users: list[str] | None = None, timeout_s: floa
         return _sync(conn, store, dsn, users, batch)
     except psycopg.errors.InsufficientPrivilege as err:
         refusal = masked(str(err).splitlines()[0], dsn)
-        raise TeamError(f"the team database {masked(dsn)} refused: {refusal} "
-                        "(ask its owner for `csdrill team grant LOGIN --role agent`)", refusal) from None
+        raise TeamError(_("the team database {db} refused: {reason} "
+                          "(ask its owner for `csdrill team grant LOGIN --role agent`)").format(
+            db=masked(dsn), reason=refusal), refusal) from None
     except psycopg.Error as err:
-        raise TeamError(f"sync with {masked(dsn)} stopped: {masked(_line(err), dsn)}. Nothing is lost and "
-                        "nothing will be sent twice: run `csdrill sync` again", masked(_line(err), dsn)) from None
+        raise TeamError(_("sync with {db} stopped: {reason}. Nothing is lost and "
+                          "nothing will be sent twice: run `csdrill sync` again").format(
+            db=masked(dsn), reason=masked(_line(err), dsn)), masked(_line(err), dsn)) from None
     finally:
         conn.close()
 
@@ -77,8 +80,8 @@ def _sync(conn, store: Store, dsn: str, wanted: list[str] | None, batch: int) ->
     else:
         # An agent's login is its csdrill user: only its own rows can be sent or read.
         if wanted is not None and set(wanted) - {login}:
-            raise TeamError(f"logged in to the team database as {login}, so only {login}'s progress can be "
-                            f"synced (a trainer's login syncs everyone on this machine)")
+            raise TeamError(_("logged in to the team database as {login}, so only {login}'s progress can be "
+                              "synced (a trainer's login syncs everyone on this machine)").format(login=login))
         users = [login]
     result = SyncResult(masked(dsn), login, trainer, users)
     for other in sorted(set(here) - set(users)):

@@ -65,7 +65,7 @@ def cue_lines(report: CueReport) -> list[str]:
              facts_overall=_percent(cues.FACT_LONGEST_OVERALL), low=low, high=high, min_cards=cues.MIN_CARDS)
     # Chinese has no spaces to break at: wrap by display width, folding where needed.
     lines += _wrap(limits, 78)
-    lines += [f"cues: {failure}" for failure in report.failures]
+    lines += [_("cues: {failure}").format(failure=failure) for failure in report.failures]
     return lines
 
 
