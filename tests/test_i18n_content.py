@@ -105,7 +105,7 @@ def test_markets_decks_and_show_are_chinese(cli, builtin_content, content_texts,
     assert english_left(markets.stdout, deck_texts(content_texts, names)) == []
     narrow = cli("markets", env=dict(chinese, COLUMNS="80")).stdout
     assert "合计" in narrow  # the last heading is not cut off at 80 columns
-    decks = cli("decks", "--market", "de", env=chinese)
+    decks = cli("decks", "--market", "de", env=dict(chinese, COLUMNS="300"))  # a deck path on one line
     assert decks.returncode == 0 and "卡片数" in decks.stdout and "礼仪" in decks.stdout
     assert english_left(decks.stdout, deck_texts(content_texts, names)) == []
     card = library.cards["eu-reg-withdrawal-period"]
