@@ -193,3 +193,18 @@ def test_anki_kind_change_is_reported_in_chinese(cli, tmp_path):
     run = cli("export", "anki", "--decks", str(decks), "-o", str(tmp_path / "b.apkg"), env=env)
     assert run.returncode == 2
     assert f"{decks / 'zz.yaml'}:6:5: 卡片 'zz-1' 导出到 Anki 时是判断题，现在是事实题" in run.stderr, run.stderr
+
+
+@BOTH
+def test_usage_errors_are_chinese_with_exit_code_2(cli, chinese):
+    for args, words in ((["markets", "--bogus"], "没有 --bogus 这个选项"),
+                        (["show"], "缺少参数"),
+                        (["quiz", "--market"], "后面需要一个值"),
+                        (["markets", "extra"], "多余的参数：extra"),
+                        (["lint", "--cuez"], "可用的选项：--cues")):
+        run = cli(*args, env=chinese)
+        assert run.returncode == 2, args
+        assert words in run.stderr, (args, run.stderr)
+        assert "No such option" not in run.stderr and "Missing argument" not in run.stderr
+    english = cli("markets", "--bogus", env=ENGLISH)
+    assert english.returncode == 2 and "No such option: --bogus" in english.stderr

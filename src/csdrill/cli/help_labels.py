@@ -1,12 +1,15 @@
-"""The two English texts of typer's help that it does not look up with gettext: the "Usage:" prefix
-and the help of the `--help` option. Each command gets classes that translate them; every other
-label typer prints ("Options", "Commands" …) is translated by typer itself (see framework_messages).
+"""The English texts typer prints without looking them up with gettext: the "Usage:" prefix, the help
+of the `--help` option and the usage errors of its bundled click ("No such option …", "Missing
+argument …"). Each command gets classes that translate them; every other label typer prints
+("Options", "Commands" …) is translated by typer itself (see framework_messages).
 
 Only public typer names are used: `typer.Context` (its `formatter_class`) and `typer.core`'s command
 and group classes, which typer documents for `cls=`.
 """
 
 from __future__ import annotations
+
+import re
 
 import typer
 import typer.core
@@ -29,14 +32,52 @@ def _translated_help_option(option):
     return option
 
 
-class Command(typer.core.TyperCommand):
+# click's usage errors, as it words them, and the whole message each becomes.
+_USAGE_ERRORS = (
+    (re.compile(r"No such option: (?P<option>\S+) \(Possible options: (?P<options>.+)\)"),
+     lambda: _("No such option: {option} (possible options: {options})")),
+    (re.compile(r"No such option: (?P<option>\S+)"), lambda: _("No such option: {option}")),
+    (re.compile(r"Missing argument '(?P<name>.+)'\."), lambda: _("Missing argument '{name}'.")),
+    (re.compile(r"Missing option '(?P<name>.+)'\."), lambda: _("Missing option '{name}'.")),
+    (re.compile(r"Option '(?P<name>.+)' requires an argument\."),
+     lambda: _("Option '{name}' requires an argument.")),
+    (re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)"),
+     lambda: _("Unexpected extra arguments: {args}")),
+    (re.compile(r"Invalid value for (?P<name>.+?): (?P<reason>.*)", re.S),
+     lambda: _("Invalid value for {name}: {reason}")),
+)
+
+
+def _translated_usage_error(err: Exception) -> Exception:
+    """The same error (same type, same exit code 2), its message in the interface language."""
+    text = err.format_message()
+    for pattern, message in _USAGE_ERRORS:
+        found = pattern.fullmatch(text)
+        if found:
+            translated = message().format(**found.groupdict())
+            err.format_message = lambda translated=translated: translated  # what typer's "Error" panel shows
+            break
+    return err
+
+
+class _TranslatingErrors:
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except Exception as err:
+            if getattr(err, "exit_code", None) == 2 and hasattr(err, "format_message"):  # a usage error
+                raise _translated_usage_error(err) from None
+            raise
+
+
+class Command(_TranslatingErrors, typer.core.TyperCommand):
     context_class = _Context
 
     def get_help_option(self, ctx):
         return _translated_help_option(super().get_help_option(ctx))
 
 
-class Group(typer.core.TyperGroup):
+class Group(_TranslatingErrors, typer.core.TyperGroup):
     context_class = _Context
 
     def get_help_option(self, ctx):
