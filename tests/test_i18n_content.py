@@ -201,7 +201,8 @@ def test_usage_errors_are_chinese_with_exit_code_2(cli, chinese):
                         (["show"], "缺少参数"),
                         (["quiz", "--market"], "后面需要一个值"),
                         (["markets", "extra"], "多余的参数：extra"),
-                        (["lint", "--cuez"], "可用的选项：--cues")):
+                        (["lint", "--cuez"], "可用的选项：--cues"),
+                        (["quiz", "--market", "de", "--limit", "x"], "'--limit' 的值无效：应为整数")):
         run = cli(*args, env=chinese)
         assert run.returncode == 2, args
         assert words in run.stderr, (args, run.stderr)

@@ -48,13 +48,37 @@ _USAGE_ERRORS = (
 )
 
 
+# Why a value was refused, as typer words it (after "Invalid value for …:").
+_REASONS = (
+    (re.compile(r"Input should be a valid integer.*", re.S), lambda: _("a whole number is expected")),
+    (re.compile(r"Input should be a valid number.*", re.S), lambda: _("a number is expected")),
+    (re.compile(r"Input should be greater than or equal to (?P<limit>\S+)"),
+     lambda: _("it must be at least {limit}")),
+    (re.compile(r"Input should be less than or equal to (?P<limit>\S+)"),
+     lambda: _("it must be at most {limit}")),
+    (re.compile(r"'(?P<value>.*)' is not one of (?P<choices>.+)\."),
+     lambda: _("'{value}' is not one of {choices}.")),
+)
+
+
+def _translated_reason(reason: str) -> str:
+    for pattern, message in _REASONS:
+        found = pattern.fullmatch(reason.strip())
+        if found:
+            return message().format(**found.groupdict())
+    return reason
+
+
 def _translated_usage_error(err: Exception) -> Exception:
     """The same error (same type, same exit code 2), its message in the interface language."""
     text = err.format_message()
     for pattern, message in _USAGE_ERRORS:
         found = pattern.fullmatch(text)
         if found:
-            translated = message().format(**found.groupdict())
+            parts = found.groupdict()
+            if "reason" in parts:
+                parts["reason"] = _translated_reason(parts["reason"])
+            translated = message().format(**parts)
             err.format_message = lambda translated=translated: translated  # what typer's "Error" panel shows
             break
     return err
