@@ -46,6 +46,21 @@ def cli():
     return run_cli
 
 
+# The one phrase card the Zedland test worlds share; tests add lines (register, explain, more cards).
+ZZ_PHRASES = """\
+deck: zz-phrases
+title: Zedland phrases
+market: zz
+topic: phrase
+cards:
+  - id: zz-phr-patience
+    lang: de
+    text: Vielen Dank für Ihre Geduld.
+    meaning: Thank you for your patience.
+    zh: 感谢您的耐心。
+"""
+
+
 MINI_MARKETS = """\
 markets:
   - code: zz

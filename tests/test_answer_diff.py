@@ -16,7 +16,7 @@ from csdrill.drill.items import PRODUCE, Item
 from csdrill.drill.questions import grade_typed_answer, make_question
 from csdrill.ui.answer_diff import answer_diff
 from csdrill.ui.quiz_view import show_feedback
-from tests.conftest import write
+from tests.conftest import ZZ_PHRASES, write
 
 
 def plain(typed: str, expected: str) -> tuple[str, str] | None:
@@ -105,18 +105,7 @@ def test_quiz_feedback_for_an_exact_answer_marks_nothing():
     assert "You typed" not in screen
 
 
-PHRASE_DECK = """\
-deck: zz-phrases
-title: Zedland phrases
-market: zz
-topic: phrase
-cards:
-  - id: zz-phr-patience
-    lang: de
-    text: Vielen Dank für Ihre Geduld.
-    meaning: Thank you for your patience.
-    zh: 感谢您的耐心。
-"""
+PHRASE_DECK = ZZ_PHRASES
 
 
 def test_pty_near_miss_marks_the_letter_in_colour_at_80_columns(deck_dir, monkeypatch):

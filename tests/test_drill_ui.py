@@ -15,7 +15,7 @@ from rich.console import Console
 
 from csdrill.store import Store
 from csdrill.ui.quiz_view import options_view
-from tests.conftest import write
+from tests.conftest import ZZ_PHRASES, write
 
 MARKETS = """\
 markets:
@@ -92,17 +92,7 @@ cards:
     explain: Capitals read as shouting.
 """
 
-PHRASES = """\
-deck: zz-phrases
-title: Zedland phrases
-market: zz
-topic: phrase
-cards:
-  - id: zz-phr-patience
-    lang: de
-    text: Vielen Dank für Ihre Geduld.
-    meaning: Thank you for your patience.
-    zh: 感谢您的耐心。
+PHRASES = ZZ_PHRASES + """\
     explain: The standard close after a delay.
   - id: zz-phr-sorry
     lang: de

@@ -14,7 +14,7 @@ import pytest
 from csdrill.content.loader import load
 from csdrill.exam.selection import select_questions
 from csdrill.store import Store
-from tests.conftest import REPO, write
+from tests.conftest import REPO, ZZ_PHRASES, write
 
 REGULATION = """\
 deck: zz-regulation
@@ -67,17 +67,7 @@ cards:
     why: Fix the problem first.
 """
 
-PHRASES = """\
-deck: zz-phrases
-title: Zedland phrases
-market: zz
-topic: phrase
-cards:
-  - id: zz-phr-patience
-    lang: de
-    text: Vielen Dank für Ihre Geduld.
-    meaning: Thank you for your patience.
-    zh: 感谢您的耐心。
+PHRASES = ZZ_PHRASES + """\
   - id: zz-phr-sorry
     lang: de
     text: Es tut uns leid.

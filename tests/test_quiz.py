@@ -16,20 +16,10 @@ import pexpect
 import pytest
 
 from csdrill.store import Store
-from tests.conftest import write
+from tests.conftest import ZZ_PHRASES, write
 from tests.test_lint_rules import GOOD_FACT
 
-PHRASES = """\
-deck: zz-phrases
-title: Zedland phrases
-market: zz
-topic: phrase
-cards:
-  - id: zz-phr-patience
-    lang: de
-    text: Vielen Dank für Ihre Geduld.
-    meaning: Thank you for your patience.
-    zh: 感谢您的耐心。
+PHRASES = ZZ_PHRASES + """\
     register: formal
 """
 

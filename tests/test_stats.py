@@ -14,7 +14,7 @@ import pytest
 
 from csdrill.drill.scheduling import AGAIN, EASY, GOOD, HARD, Scheduler
 from csdrill.store import Review, Store
-from tests.conftest import write
+from tests.conftest import ZZ_PHRASES, write
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)  # a Sunday
 TODAY = NOW.date()
@@ -48,18 +48,7 @@ cards:
     a: 14 days
     source: {title: Directive 2011/83/EU, url: "https://eur-lex.europa.eu/eli/dir/2011/83/oj", verified: 2026-01-02}
 """,
-    "phr.yaml": """\
-deck: zz-phrases
-title: Zedland phrases
-market: zz
-topic: phrase
-cards:
-  - id: zz-phr-patience
-    lang: de
-    text: Vielen Dank für Ihre Geduld.
-    meaning: Thank you for your patience.
-    zh: 感谢您的耐心。
-""",
+    "phr.yaml": ZZ_PHRASES,
     "scn.yaml": """\
 deck: zz-scenarios
 title: Zedland scenarios
