@@ -94,6 +94,8 @@ def _span(html_text: str, lang: str, direction: str | None) -> str:
 
 def isolate_arabic(html_text: str, lang: str = "ar") -> str:
     """Arabic quoted in left-to-right text, each run in a span of its own language and direction."""
+    if _ARABIC.search(html_text) is None:  # most text: no Arabic, nothing to mark
+        return html_text
     return _ARABIC_RUN.sub(lambda run: _span(run.group(), lang, "rtl"), html_text)
 
 
@@ -182,18 +184,27 @@ def choice_order(card_id: str, count: int) -> list[int]:
     return order
 
 
+# Each row's opening, plain and marked right, made once rather than per choice of every card.
+_ROW_START = {label: f"<li>{span}" for label, span in _LABEL_SPANS.items()}
+_RIGHT_ROW_START = {label: f'<li class="right">{span}' for label, span in _LABEL_SPANS.items()}
+
+
 def lettered(card: Card, items, right: str | None, languages, zh_items=()) -> tuple[str, str]:
     """The choices in the card's shuffled order, lettered A, B, C…, the right one marked; and its letter."""
     order = choice_order(card.id, len(items))
     rows, right_label = [], ""
+    zh_count = len(zh_items)
     for label, index in zip(LABELS, order, strict=False):
         item = items[index]
-        mark = ""
         if item == right and not right_label:
-            mark, right_label = ' class="right"', label
-        zh = zh_items[index] if index < len(zh_items) else None
+            start, right_label = _RIGHT_ROW_START[label], label
+        else:
+            start = _ROW_START[label]
+        zh = zh_items[index] if index < zh_count else None
         zh = f'<span class="zh-option" lang="{CHINESE}">{chinese(zh)}</span>' if zh else ""
-        rows.append(f'<li{mark}>{_LABEL_SPANS[label]}{text(item, languages)}{zh}</li>')
+        # text()'s own fast path, inline: most choices need neither escaping nor a language tag.
+        item = item if item and _NEEDS_MARKUP.search(item) is None else text(item, languages)
+        rows.append(f"{start}{item}{zh}</li>")
     return f'<ol class="choices">{"".join(rows)}</ol>', right_label
 
 
@@ -202,8 +213,11 @@ def source_link(source: Source | None, languages=()) -> str:
     if source is None:
         return ""
     title = text(source.title, languages)
-    if source.url.startswith(("https://", "http://")):
-        title = f'<a href="{escape(source.url, quote=True)}">{title}</a>'
+    url = source.url
+    if url.startswith(("https://", "http://")):
+        if _SPECIAL.search(url) is not None:  # most URLs need no escaping
+            url = escape(url, quote=True)
+        title = f'<a href="{url}">{title}</a>'
     return f'{title} <span class="verified">verified {source.verified.isoformat()}</span>'
 
 

@@ -48,9 +48,12 @@ def deck_id(name: str) -> int:
     return _ID_LOW + digest % (_ID_HIGH - _ID_LOW)
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _tag(value: str) -> str:
     # Anki splits tags on whitespace.
-    return re.sub(r"\s+", "_", value.strip())
+    return _WHITESPACE.sub("_", value.strip())
 
 
 RETIRED_TAG = f"{ROOT_DECK}::retired"
