@@ -49,9 +49,11 @@ def remove_stale(target: Path) -> list[Path]:
     return removed
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to `path` in one step, so an interrupted export never leaves a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def atomic_write(path: Path, text: str, create_folder: bool = True) -> None:
+    """Write `text` to `path` in one step, so an interrupted export never leaves a half-written file.
+    Without `create_folder`, a missing folder is an OSError like any other unwritable target."""
+    if create_folder:
+        path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(path)
     tmp = scratch_path(path)
     try:

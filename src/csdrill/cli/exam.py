@@ -295,17 +295,10 @@ def _write_page(page: str, output: Path | None) -> None:
     if output is None or str(output) == "-":
         sys.stdout.write(page)
         return
-    import os
-    import tempfile
+    from csdrill.anki.scratch import atomic_write
 
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or ".")
-        with os.fdopen(handle, "w", encoding="utf-8") as target:
-            target.write(page)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # a page to share, not mkstemp's private 0600
-        os.replace(temporary, output)
+        atomic_write(output, page, create_folder=False)
     except OSError as err:
         raise UsageError(_("cannot write {path}: {reason}").format(path=output, reason=err.strerror or err)) from None
     print(_("wrote {path}").format(path=output), file=sys.stderr)
