@@ -86,7 +86,7 @@ def exam(
     decks: list[Path] = DecksOption,
 ) -> None:
     """Take a baseline exam (help: EXAM_HELP)."""
-    from csdrill.cli.quiz import now_utc
+    from csdrill.clock import now_utc
     from csdrill.content.loader import load_or_raise
     from csdrill.exam.results import attempt_result
     from csdrill.exam.runner import run_exam
@@ -276,7 +276,7 @@ def report(
 
 def _html_report(progress, rows, attempts, cohort, idle_days: int, decks) -> str:
     from csdrill.cli.options import load_content
-    from csdrill.cli.quiz import now_utc
+    from csdrill.clock import now_utc
     from csdrill.cohort import build_report
     from csdrill.gaps import rank_gaps
     from csdrill.report_page import render

@@ -40,7 +40,7 @@ def stats(
 ) -> None:
     """Progress at a glance (help: STATS_HELP)."""
     from csdrill.cli.content import resolve_market
-    from csdrill.cli.quiz import now_utc
+    from csdrill.clock import now_utc
     from csdrill.stats import compute_stats, market_scope, read_summary
     from csdrill.store import default_user
     from csdrill.team.progress import open_progress
