@@ -23,6 +23,11 @@ from datetime import datetime
 from csdrill.stats.figures import MASTERED_STABILITY_DAYS
 
 
+def as_percent(rate: float | None) -> str:
+    """A rate as the trainer's views show it: a whole percent, or a dash when there is none."""
+    return "—" if rate is None else f"{rate:.0%}"
+
+
 @dataclass(frozen=True)
 class CardGap:
     card_id: str

@@ -8,6 +8,7 @@ from html import escape
 from statistics import median
 
 from csdrill.content.vocabulary import topic_label
+from csdrill.gaps import as_percent
 from csdrill.i18n import _, current
 
 _CSS = """
@@ -42,10 +43,6 @@ details.more summary { cursor: pointer; color: var(--bar); }
 # in a folded table that is not printed, so 1,000 learners still make a page that reads and prints.
 LONG_TABLE_ROWS = 50
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
-
-
-def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.0f}%"
 
 
 def _num(value, shown: str | None = None, kind: str = "") -> str:
@@ -148,11 +145,12 @@ def _pass_rate_section(report) -> str:
     if not report.pass_rates:
         return _section("pass-rates", _("Exam pass rates"), [], _("No complete exam attempt yet."))
     label = _("Share of learners whose latest attempt passed, per quiz")
-    chart = _bar_chart(label, [(r.quiz, r.rate) for r in report.pass_rates], 1.0, _pct)
+    chart = _bar_chart(label, [(r.quiz, r.rate) for r in report.pass_rates], 1.0, as_percent)
     rates = [f'<tr data-quiz="{escape(r.quiz)}">{_text(r.quiz)}{_num(r.learners, kind="learners")}'
-             f'{_num(r.passed, kind="passed")}{_num(r.rate, _pct(r.rate), "rate")}</tr>' for r in report.pass_rates]
+             f'{_num(r.passed, kind="passed")}{_num(r.rate, as_percent(r.rate), "rate")}</tr>'
+             for r in report.pass_rates]
     weeks = [f"<tr>{_text(w.quiz)}{_text(w.week)}{_num(w.attempts, kind='attempts')}"
-             f"{_num(w.passed, kind='passed')}{_num(w.rate, _pct(w.rate), 'rate')}</tr>"
+             f"{_num(w.passed, kind='passed')}{_num(w.rate, as_percent(w.rate), 'rate')}</tr>"
              for w in report.pass_rates_by_week]
     return _section("pass-rates", _("Exam pass rates"), [
         f"<figure>{chart}<figcaption>{escape(label)}.</figcaption></figure>",
@@ -173,7 +171,7 @@ def _mastery_section(report) -> str:
     def row(user: str) -> str:
         cells = "".join(
             f'<td class="num cell" data-value="{"" if share is None else share}" '
-            f'style="background:{_heat_colour(share)}">{"" if share is None else _pct(share)}</td>'
+            f'style="background:{_heat_colour(share)}">{"" if share is None else as_percent(share)}</td>'
             for share in (report.mastery[user][topic] for topic in report.topics))
         return f'<tr data-user="{escape(user)}">{_text(user)}{cells}</tr>'
 
@@ -197,7 +195,7 @@ def _mastery_section(report) -> str:
         shares = [report.mastery[user][topic] for user in learners if report.mastery[user][topic] is not None]
         middle = median(shares) if shares else None
         per_topic.append(f'<tr data-topic="{escape(topic)}">{_text(topic_label(topic))}'
-                         f'{_num(len(shares), kind="learners")}{_num(middle, _pct(middle), "median")}'
+                         f'{_num(len(shares), kind="learners")}{_num(middle, as_percent(middle), "median")}'
                          f'{_num(sum(1 for s in shares if s < 0.5), kind="below_half")}</tr>')
     summary = _table("mastery-topics", _("Cohort mastery per topic"),
                      [(_("topic"), False), (_("learners"), True), (_("median"), True), (_("below 50%"), True)],
@@ -227,8 +225,8 @@ def _gaps_section(gaps, library) -> str:
             f'<tr data-card="{escape(g.card_id)}">{_text(g.card_id)}'
             f'<td class="q" dir="auto">{question}</td>{_text(card.answer)}'
             f'{_num(g.learners, kind="learners")}'
-            f'{_num(g.first_try_correct_rate, _pct(g.first_try_correct_rate), "first_try_correct_rate")}'
-            f'{_num(g.lapse_rate, _pct(g.lapse_rate), "lapse_rate")}{_text(g.common_wrong_answer)}'
+            f'{_num(g.first_try_correct_rate, as_percent(g.first_try_correct_rate), "first_try_correct_rate")}'
+            f'{_num(g.lapse_rate, as_percent(g.lapse_rate), "lapse_rate")}{_text(g.common_wrong_answer)}'
             f"<td>{source}</td></tr>")
     columns = [(_("card"), False), (_("question"), False), (_("answer"), False), (_("learners"), True),
                (_("first-try correct"), True), (_("lapse rate"), True), (_("most common wrong answer"), False),
@@ -290,10 +288,10 @@ def _latest_section(rows: list[dict]) -> str:
     def line(r: dict) -> str:
         return (f'<tr data-quiz="{escape(r["quiz"])}" data-user="{escape(r["user"])}">{_text(r["quiz"])}'
                 f'{_text(r["user"])}{_num(r["attempts"], kind="attempts")}'
-                f'{_num(r["latest_score"], _pct(r["latest_score"]), "latest_score")}'
+                f'{_num(r["latest_score"], as_percent(r["latest_score"]), "latest_score")}'
                 f'<td data-value="{str(bool(r["latest_passed"])).lower()}">'
                 f'{escape(yes if r["latest_passed"] else no)}</td>'
-                f'{_num(r["best_score"], _pct(r["best_score"]), "best_score")}</tr>')
+                f'{_num(r["best_score"], as_percent(r["best_score"]), "best_score")}</tr>')
 
     columns = [(_("quiz"), False), (_("learner"), False), (_("attempts"), True), (_("latest score"), True),
                (_("latest passed"), False), (_("best score"), True)]

@@ -6,11 +6,8 @@ from rich.table import Table
 from rich.text import Text
 
 from csdrill.content.vocabulary import topic_label
+from csdrill.gaps import as_percent
 from csdrill.i18n import _
-
-
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
 
 
 def render_gaps(console, gaps, mastery, library, learners: int, min_learners: int) -> None:
@@ -36,8 +33,8 @@ def render_gaps(console, gaps, mastery, library, learners: int, min_learners: in
             wrong = Text(gap.common_wrong_answer or "—")
             if gap.common_wrong_count:
                 wrong.append(f"  ×{gap.common_wrong_count}", style="dim")
-            table.add_row(str(rank), question, str(gap.learners), _percent(gap.first_try_correct_rate),
-                          _percent(gap.lapse_rate), wrong)
+            table.add_row(str(rank), question, str(gap.learners), as_percent(gap.first_try_correct_rate),
+                          as_percent(gap.lapse_rate), wrong)
         console.print(table)
         console.print(Text(_("See a card with `csdrill show CARD_ID`."), style="dim"))
     if mastery:
@@ -48,5 +45,5 @@ def render_gaps(console, gaps, mastery, library, learners: int, min_learners: in
         for row in mastery:
             name = library.markets[row.market].name if row.market in library.markets else row.market
             table.add_row(Text(name), topic_label(row.topic), str(row.learners), str(row.cards_met), str(row.mastered),
-                          _percent(row.mastery))
+                          as_percent(row.mastery))
         console.print(table)
