@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from csdrill.stats.calendar import day_start, local_day
 from csdrill.stats.figures import LEECH_LAPSES
 
 IDLE_DAYS = 7  # no answer for a week: the habit is lost
@@ -59,10 +60,6 @@ class CohortReport:
     activity: list[DayActivity] = field(default_factory=list)
 
 
-def _local_day(moment: datetime):
-    return moment.astimezone().date()
-
-
 def pass_rates(latest_rows: list[dict]) -> list[QuizRate]:
     """Per quiz, of the learners with a complete attempt, those whose latest attempt passed."""
     by_quiz: dict[str, list[dict]] = defaultdict(list)
@@ -79,7 +76,7 @@ def pass_rates_by_week(attempts: list[dict], parse) -> list[WeekRate]:
     """Per quiz and week (weeks start on Monday, local time): complete attempts and how many passed."""
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for attempt in attempts:
-        day = _local_day(parse(attempt["finished_at"]))
+        day = local_day(parse(attempt["finished_at"]))
         week = (day - timedelta(days=day.weekday())).isoformat()
         tally = counts[(attempt["quiz_id"], week)]
         tally[0] += 1
@@ -114,11 +111,11 @@ def learners_at_risk(users, last_answer: dict[str, datetime], last_attempt: dict
         if not row["latest_passed"]:
             failed[row["user"]].append(row["quiz"])
     out = []
-    today = _local_day(now)
+    today = local_day(now)
     for user in users:
         moments = [m for m in (last_answer.get(user), last_attempt.get(user)) if m]
         last = max(moments) if moments else None
-        idle = (today - _local_day(last)).days if last else None
+        idle = (today - local_day(last)).days if last else None
         reasons = []
         if idle is None or idle >= idle_days:
             reasons.append("idle")
@@ -127,7 +124,7 @@ def learners_at_risk(users, last_answer: dict[str, datetime], last_attempt: dict
         if leeches.get(user, 0) >= MANY_LEECHES:
             reasons.append("leeches")
         if reasons:
-            out.append(AtRisk(user, _local_day(last).isoformat() if last else None, idle,
+            out.append(AtRisk(user, local_day(last).isoformat() if last else None, idle,
                               tuple(sorted(failed.get(user, []))), leeches.get(user, 0), tuple(reasons)))
     return out
 
@@ -135,7 +132,7 @@ def learners_at_risk(users, last_answer: dict[str, datetime], last_attempt: dict
 def daily_activity(day_rows, now: datetime, days: int = 30) -> list[DayActivity]:
     """Answers and active learners per local day over the last `days` days, empty days included."""
     per_day: dict[str, tuple[int, int]] = {day: (reviews, learners) for day, reviews, learners in day_rows}
-    today = _local_day(now)
+    today = local_day(now)
     out = []
     for offset in range(days - 1, -1, -1):
         day = (today - timedelta(days=offset)).isoformat()
@@ -177,13 +174,14 @@ def build_report(progress, library, latest_rows: list[dict], attempts: list[dict
 def day_bounds(now: datetime, days: int) -> list[tuple]:
     """(local date, its first moment) for the last `days` days, and tomorrow's midnight last.
 
-    Each local day is a span of UTC time (23 or 25 hours around a DST change).
+    Each local day is a span of UTC time (23 or 25 hours around a DST change); `stats` counts its days
+    with the same day starts.
     """
-    today = _local_day(now)
+    today = local_day(now)
     starts = []
     for offset in range(days, -1, -1):  # days + 1 boundaries: the last one is tomorrow's midnight
         day = today - timedelta(days=offset - 1)
-        starts.append((day, datetime(day.year, day.month, day.day).astimezone()))
+        starts.append((day, day_start(day)))
     return starts
 
 
